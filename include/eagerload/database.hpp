@@ -1,0 +1,76 @@
+#pragma once
+// A database handle: SQLite (file or ":memory:") or PostgreSQL, backed by a pool of
+// sessions so one handle can be shared by threads. Copies share the same pool.
+//
+//   auto db = eagerload::database::open("sqlite::memory:");
+//   auto pg = eagerload::database::open("postgresql:host=127.0.0.1 dbname=app user=app", {.pool_size = 8});
+//
+// Every statement leases a session for its own duration, except inside a
+// transaction: the transaction pins one session to its thread, and everything that
+// thread runs on the database goes through it until commit or rollback.
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "eagerload/detail/value.hpp"
+
+namespace soci {
+class connection_pool;
+}
+
+namespace eagerload {
+
+namespace detail {
+class database_state;
+}
+
+struct open_options {
+    // Sessions opened up front. SQLite ":memory:" gives each session its own empty
+    // database: use a shared-cache URI ("file:NAME?mode=memory&cache=shared") to share one.
+    std::size_t pool_size = 1;
+};
+
+class database {
+public:
+    // "sqlite:PATH", "sqlite::memory:", or "postgresql:CONNINFO" (libpq key=value form,
+    // e.g. "postgresql:host=127.0.0.1 port=5432 dbname=app user=app password=secret").
+    static database open(std::string_view url, open_options options = {});
+    static database sqlite(std::string path, open_options options = {});
+    static database postgresql(std::string conninfo, open_options options = {});
+    // Uses a soci::connection_pool the caller opened (every session already open) and owns.
+    static database from_pool(soci::connection_pool& pool, std::size_t size, dialect d);
+
+    dialect sql_dialect() const noexcept;
+    std::size_t pool_size() const noexcept;
+
+    detail::database_state& state() const noexcept { return *state_; }
+
+private:
+    explicit database(std::shared_ptr<detail::database_state> s) : state_(std::move(s)) {}
+    std::shared_ptr<detail::database_state> state_;
+};
+
+enum class isolation { default_level, read_committed, repeatable_read, serializable };
+
+// RAII transaction: rolls back in the destructor unless commit() was called.
+// On SQLite every isolation level is SQLite's own (serializable, one writer).
+class transaction {
+public:
+    explicit transaction(database& db, isolation level = isolation::default_level);
+    ~transaction();
+    transaction(const transaction&) = delete;
+    transaction& operator=(const transaction&) = delete;
+
+    void commit();
+    void rollback();
+    bool active() const noexcept { return active_; }
+
+private:
+    void finish(const char* sql);
+    database db_;
+    std::size_t slot_;
+    bool active_ = true;
+};
+
+}  // namespace eagerload

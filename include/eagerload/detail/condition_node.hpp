@@ -1,0 +1,29 @@
+#pragma once
+// The runtime form of a WHERE condition. The typed front end (where.hpp) checks
+// columns and value types at compile time, then builds this small tree; the compiled
+// back end renders it per dialect. Keeping the tree untyped keeps query types small.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eagerload/detail/value.hpp"
+
+namespace eagerload::detail {
+
+struct table_info;
+
+struct cond_node {
+    enum class op : std::uint8_t { eq, ne, lt, le, gt, ge, in, is_null, is_not_null, and_, or_, not_, exists };
+    op o;
+    std::string column;         // comparisons: the column, unqualified
+    col_type type{};            // comparisons: the column's type (list encoding, casts)
+    std::vector<param> values;  // one for a comparison, the items for `in`
+    std::shared_ptr<const cond_node> lhs, rhs;  // logical operators; exists: rhs filters the inner table
+    // exists: EXISTS (SELECT 1 FROM inner WHERE inner.inner_column = outer.outer_column AND rhs)
+    const table_info* inner_table = nullptr;
+    std::string inner_column, outer_column;
+};
+
+using cond_ptr = std::shared_ptr<const cond_node>;
+
+}  // namespace eagerload::detail

@@ -1,0 +1,61 @@
+#pragma once
+// The execution layer's interface: the compiled back end (src/execute.cpp) runs a
+// statement with bound parameters and hands rows back in column-major batches; the
+// typed front end turns batches into structs. No SOCI type crosses this boundary, so
+// SOCI's headers stay out of every user translation unit.
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "eagerload/detail/value.hpp"
+
+namespace eagerload {
+class database;
+}
+
+namespace eagerload::detail {
+
+struct table_info;
+
+// One fetched column, batch-sized. Integers and booleans land in `ints`, doubles in
+// `reals`, text and timestamps in `texts`; nulls[i] != 0 marks a NULL.
+struct column_data {
+    col_type type;
+    std::vector<long long> ints;
+    std::vector<double> reals;
+    std::vector<std::string> texts;
+    std::vector<unsigned char> nulls;
+};
+
+struct result_batch {
+    std::size_t rows = 0;
+    std::vector<column_data> columns;
+};
+
+// Where a result column comes from: used by error messages.
+struct column_source {
+    const table_info* table;
+    std::size_t column;
+};
+
+using batch_sink = std::function<void(result_batch&)>;
+
+// Runs a query; `sink` is called once per batch of rows (possibly never).
+void fetch(const database& db, const std::string& sql, const params& ps, std::span<const column_source> columns,
+           const batch_sink& sink);
+
+// Runs a statement that returns no rows.
+void execute(const database& db, const std::string& sql, const params& ps = {});
+
+// Runs a query that returns one integer (count(*) and friends).
+long long fetch_scalar(const database& db, const std::string& sql, const params& ps);
+
+// Cold paths for the row reader: each names table, column and the row's key.
+[[noreturn]] void throw_null(const table_info& t, std::size_t column, const result_batch& b,
+                             std::size_t key_column, std::size_t row);
+[[noreturn]] void throw_conversion(const table_info& t, std::size_t column, const std::string& db_value,
+                                   const char* db_type);
+
+}  // namespace eagerload::detail

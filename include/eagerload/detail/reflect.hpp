@@ -1,0 +1,126 @@
+#pragma once
+// Compile-time reflection over Boost.Hana-adapted structs: field count, field names,
+// member pointer -> field index, and the column type of each member. Only the few
+// Hana headers this needs are included (the full <boost/hana.hpp> costs compile time).
+#include <boost/hana/accessors.hpp>
+#include <boost/hana/adapt_struct.hpp>
+#include <boost/hana/at.hpp>
+#include <boost/hana/concept/struct.hpp>
+#include <boost/hana/first.hpp>
+#include <boost/hana/length.hpp>
+#include <boost/hana/second.hpp>
+#include <boost/hana/string.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "eagerload/detail/value.hpp"
+#include "eagerload/timestamp.hpp"
+
+namespace eagerload::detail {
+
+namespace hana = boost::hana;
+
+
+// --- member pointers -------------------------------------------------------------
+template <auto P>
+struct member_pointer;
+template <class C, class M, M C::*P>
+struct member_pointer<P> {
+    using class_type = C;
+    using member_type = M;
+};
+template <auto P>
+using class_of = typename member_pointer<P>::class_type;
+template <auto P>
+using member_type_of = typename member_pointer<P>::member_type;
+
+template <auto P>
+concept data_member_pointer = requires { typename member_pointer<P>::class_type; };
+
+// --- Hana accessors ----------------------------------------------------------------
+template <class T>
+using accessors_t = decltype(hana::accessors<T>());
+
+template <class T>
+inline constexpr std::size_t field_count = decltype(hana::length(std::declval<accessors_t<T>>()))::value;
+
+template <class T, std::size_t I>
+using accessor_t = std::remove_cvref_t<decltype(hana::second(hana::at_c<I>(std::declval<accessors_t<T>>())))>;
+
+// BOOST_HANA_ADAPT_STRUCT's accessor for member m is member_ptr<decltype(&T::m), &T::m>:
+// matching on it maps a member pointer to its field index at compile time.
+template <auto P>
+using hana_accessor_for = hana::struct_detail::member_ptr<decltype(P), P>;
+
+template <class T, auto P, std::size_t... I>
+constexpr std::size_t field_index_impl(std::index_sequence<I...>) {
+    std::size_t r = npos;
+    ((std::is_same_v<accessor_t<T, I>, hana_accessor_for<P>> ? (r = I, true) : false) || ...);
+    return r;
+}
+template <class T, auto P>
+inline constexpr std::size_t field_index = field_index_impl<T, P>(std::make_index_sequence<field_count<T>>{});
+
+template <class T, std::size_t I>
+const char* field_name() {
+    return hana::to<char const*>(hana::first(hana::at_c<I>(hana::accessors<T>())));
+}
+
+template <std::size_t I, class T>
+decltype(auto) field(T& obj) {
+    return hana::second(hana::at_c<I>(hana::accessors<std::remove_const_t<T>>()))(obj);
+}
+
+// --- column types ------------------------------------------------------------------
+template <class M>
+struct column_traits {
+    static constexpr bool supported = false;
+};
+template <class M>
+    requires(std::is_integral_v<M> && std::is_signed_v<M> && (sizeof(M) == 4 || sizeof(M) == 8))
+struct column_traits<M> {
+    static constexpr bool supported = true;
+    static constexpr bool nullable = false;
+    static constexpr col_type type = sizeof(M) == 4 ? col_type::int32 : col_type::int64;
+    using value_type = M;
+};
+template <>
+struct column_traits<bool> {
+    static constexpr bool supported = true;
+    static constexpr bool nullable = false;
+    static constexpr col_type type = col_type::boolean;
+    using value_type = bool;
+};
+template <>
+struct column_traits<double> {
+    static constexpr bool supported = true;
+    static constexpr bool nullable = false;
+    static constexpr col_type type = col_type::float64;
+    using value_type = double;
+};
+template <>
+struct column_traits<std::string> {
+    static constexpr bool supported = true;
+    static constexpr bool nullable = false;
+    static constexpr col_type type = col_type::text;
+    using value_type = std::string;
+};
+template <>
+struct column_traits<timestamp> {
+    static constexpr bool supported = true;
+    static constexpr bool nullable = false;
+    static constexpr col_type type = col_type::timestamp;
+    using value_type = timestamp;
+};
+template <class M>
+    requires column_traits<M>::supported
+struct column_traits<std::optional<M>> : column_traits<M> {
+    static constexpr bool nullable = true;
+};
+
+}  // namespace eagerload::detail

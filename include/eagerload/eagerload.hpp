@@ -1,0 +1,12 @@
+#pragma once
+// The whole public API. Include the narrower headers (select.hpp, schema.hpp, ...)
+// where compile time matters.
+#include "eagerload/counter.hpp"
+#include "eagerload/database.hpp"
+#include "eagerload/errors.hpp"
+#include "eagerload/model.hpp"
+#include "eagerload/order_by.hpp"
+#include "eagerload/schema.hpp"
+#include "eagerload/select.hpp"
+#include "eagerload/timestamp.hpp"
+#include "eagerload/where.hpp"

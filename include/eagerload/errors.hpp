@@ -1,0 +1,43 @@
+#pragma once
+// Every error eagerload throws derives from eagerload::error. Messages name the table,
+// column and key involved, so a failed load can be diagnosed from the message alone.
+#include <stdexcept>
+#include <string>
+
+namespace eagerload {
+
+struct error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The database refused a statement (missing table or column, constraint, syntax...).
+// what() holds the database's message and the statement; sql() the statement alone.
+struct database_error : error {
+    database_error(const std::string& message, std::string sql);
+    const std::string& sql() const noexcept { return sql_; }
+
+private:
+    std::string sql_;
+};
+
+// The database could not be reached. The message names the target, password redacted.
+struct connection_error : error {
+    using error::error;
+};
+
+// A NULL arrived for a member that is not std::optional.
+struct null_value_error : error {
+    using error::error;
+};
+
+// A value the member's type cannot hold (text "abc" into an int64_t member, ...).
+struct conversion_error : error {
+    using error::error;
+};
+
+// get<T>(db, key) found no row.
+struct not_found : error {
+    using error::error;
+};
+
+}  // namespace eagerload

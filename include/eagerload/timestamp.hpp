@@ -1,0 +1,23 @@
+#pragma once
+// Timestamps: std::chrono::system_clock::time_point, stored as UTC `timestamp`
+// (without time zone) at microsecond precision, the precision PostgreSQL keeps.
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace eagerload {
+
+using timestamp = std::chrono::system_clock::time_point;
+
+// "YYYY-MM-DD HH:MM:SS" with ".ffffff" appended when the microseconds are not zero:
+// the text form both backends store and compare (SQLite compares it as text).
+std::string format_timestamp(timestamp t);
+
+// Parses "YYYY-MM-DD[ T]HH:MM:SS[.f{1,9}][Z|+00|+00:00]". Returns false on bad input.
+bool parse_timestamp(std::string_view text, timestamp& out) noexcept;
+
+// A timestamp from calendar fields, in UTC: handy for tests and data generators.
+timestamp make_timestamp(int year, unsigned month, unsigned day, unsigned hour = 0,
+                         unsigned minute = 0, unsigned second = 0, unsigned microsecond = 0);
+
+}  // namespace eagerload

@@ -1,0 +1,186 @@
+#include "eagerload/database.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <utility>
+
+#include "database_state.hpp"
+#include "eagerload/errors.hpp"
+
+namespace eagerload {
+namespace detail {
+namespace {
+
+// (state, slot) pairs this thread pinned with an open transaction.
+thread_local std::vector<std::pair<const database_state*, std::size_t>> pinned;
+
+std::string redact(const std::string& target) {
+    static const std::regex password(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
+    return std::regex_replace(target, password, "$1***");
+}
+
+}  // namespace
+
+void database_state::add_counter(query_counter* c) {
+    std::lock_guard lock(counters_mutex_);
+    counters_.push_back(c);
+    active_counters_.store(counters_.size(), std::memory_order_release);
+}
+
+void database_state::remove_counter(query_counter* c) {
+    std::lock_guard lock(counters_mutex_);
+    counters_.erase(std::remove(counters_.begin(), counters_.end(), c), counters_.end());
+    active_counters_.store(counters_.size(), std::memory_order_release);
+}
+
+void database_state::record(const std::string& sql) {
+    if (active_counters_.load(std::memory_order_acquire) == 0) return;
+    std::lock_guard lock(counters_mutex_);
+    for (query_counter* c : counters_) c->record(sql);
+}
+
+std::size_t database_state::pinned_slot() const noexcept {
+    for (const auto& [st, slot] : pinned)
+        if (st == this) return slot;
+    return npos;
+}
+
+void database_state::pin(std::size_t slot) { pinned.emplace_back(this, slot); }
+
+void database_state::unpin() noexcept {
+    std::erase_if(pinned, [this](const auto& p) { return p.first == this; });
+}
+
+session_lease::session_lease(database_state& st) : st_(st), slot_(st.pinned_slot()), owned_(slot_ == npos) {
+    if (owned_) slot_ = st.pool().lease();
+}
+
+session_lease::~session_lease() {
+    if (owned_) st_.pool().give_back(slot_);
+}
+
+}  // namespace detail
+
+database database::open(std::string_view url, open_options options) {
+    if (url.starts_with("sqlite:")) return sqlite(std::string(url.substr(7)), options);
+    if (url.starts_with("postgresql:")) return postgresql(std::string(url.substr(11)), options);
+    throw error("eagerload: database::open: unknown URL \"" + detail::redact(std::string(url)) +
+                "\": expected \"sqlite:PATH\", \"sqlite::memory:\" or \"postgresql:CONNINFO\"");
+}
+
+namespace {
+
+std::shared_ptr<detail::database_state> open_state(const detail::backend& be, const std::string& target,
+                                                   open_options options) {
+    if (options.pool_size == 0) throw error("eagerload: open_options::pool_size must be at least 1");
+    auto pool = std::make_unique<soci::connection_pool>(options.pool_size);
+    for (std::size_t i = 0; i < options.pool_size; ++i) {
+        try {
+            be.open(pool->at(i), target);
+        } catch (const std::exception& e) {
+            throw connection_error("eagerload: cannot connect to " + std::string(to_string(be.kind())) +
+                                   " database \"" + detail::redact(target) + "\": " + detail::redact(e.what()));
+        }
+    }
+    soci::connection_pool* raw = pool.get();
+    return std::make_shared<detail::database_state>(be, std::move(pool), raw, options.pool_size);
+}
+
+}  // namespace
+
+database database::sqlite(std::string path, open_options options) {
+    return database(open_state(detail::sqlite_backend(), path, options));
+}
+
+database database::postgresql(std::string conninfo, open_options options) {
+    if (conninfo.starts_with("postgresql://") || conninfo.starts_with("postgres://"))
+        throw error("eagerload: PostgreSQL URIs are not supported by SOCI 4.0.3: use the key=value form, "
+                    "e.g. \"host=127.0.0.1 port=5432 dbname=app user=app\"");
+    return database(open_state(detail::postgresql_backend(), conninfo, options));
+}
+
+database database::from_pool(soci::connection_pool& pool, std::size_t size, dialect d) {
+    return database(std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size));
+}
+
+dialect database::sql_dialect() const noexcept { return state_->be().kind(); }
+std::size_t database::pool_size() const noexcept { return state_->size(); }
+
+// --- transactions ---------------------------------------------------------------
+
+transaction::transaction(database& db, isolation level) : db_(db), slot_(detail::npos) {
+    auto& st = db_.state();
+    if (st.pinned_slot() != detail::npos)
+        throw error("eagerload: a transaction is already open on this database in this thread");
+    slot_ = st.pool().lease();
+    try {
+        st.pool().at(slot_) << st.be().begin(level);
+    } catch (const std::exception& e) {
+        st.pool().give_back(slot_);
+        throw database_error(std::string("eagerload: cannot begin a transaction: ") + e.what(), st.be().begin(level));
+    }
+    st.pin(slot_);
+}
+
+void transaction::finish(const char* sql) {
+    if (!active_) throw error("eagerload: the transaction was already committed or rolled back");
+    active_ = false;
+    auto& st = db_.state();
+    st.unpin();
+    struct give_back {
+        detail::database_state& st;
+        std::size_t slot;
+        ~give_back() { st.pool().give_back(slot); }
+    } guard{st, slot_};
+    try {
+        st.pool().at(slot_) << sql;
+    } catch (const std::exception& e) {
+        throw database_error(std::string("eagerload: ") + sql + " failed: " + e.what(), sql);
+    }
+}
+
+void transaction::commit() { finish("COMMIT"); }
+void transaction::rollback() { finish("ROLLBACK"); }
+
+transaction::~transaction() {
+    if (!active_) return;
+    try {
+        finish("ROLLBACK");
+    } catch (...) {  // a destructor must not throw; the session reports the failure on next use
+    }
+}
+
+// --- counters -----------------------------------------------------------------------
+
+query_counter::query_counter(const database& db) : db_(db) { db_.state().add_counter(this); }
+query_counter::~query_counter() { db_.state().remove_counter(this); }
+
+void query_counter::record(const std::string& sql) {
+    std::lock_guard lock(mutex_);
+    statements_.push_back(sql);
+}
+
+std::size_t query_counter::count() const {
+    std::lock_guard lock(mutex_);
+    return statements_.size();
+}
+
+std::vector<std::string> query_counter::statements() const {
+    std::lock_guard lock(mutex_);
+    return statements_;
+}
+
+void query_counter::reset() {
+    std::lock_guard lock(mutex_);
+    statements_.clear();
+}
+
+std::string query_counter::report() const {
+    std::lock_guard lock(mutex_);
+    std::string out;
+    for (std::size_t i = 0; i < statements_.size(); ++i)
+        out += std::to_string(i + 1) + ": " + statements_[i] + "\n";
+    return out;
+}
+
+}  // namespace eagerload

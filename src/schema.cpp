@@ -1,0 +1,57 @@
+#include "eagerload/schema.hpp"
+
+#include "backend.hpp"
+#include "database_state.hpp"
+#include "eagerload/detail/select_spec.hpp"
+
+namespace eagerload::detail {
+
+namespace {
+constexpr std::size_t rows_per_insert = 50000;
+}
+
+std::string render_create_table(const table_info& t, dialect d) {
+    const backend& be = backend_for(d);
+    std::string out = "CREATE TABLE " + quote_identifier(t.name) + " (";
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        const column_info& c = t.columns[i];
+        if (i) out += ", ";
+        out += quote_identifier(c.name) + ' ' + be.sql_type(c.type);
+        if (!c.nullable) out += " NOT NULL";
+        if (i == t.key) out += " PRIMARY KEY";
+    }
+    out += ')';
+    return out;
+}
+
+std::string render_drop_table(const table_info& t) { return "DROP TABLE IF EXISTS " + quote_identifier(t.name); }
+
+std::string render_insert(const table_info& t) {
+    std::string names, values;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (i) {
+            names += ", ";
+            values += ", ";
+        }
+        names += quote_identifier(t.columns[i].name);
+        values += ":p" + std::to_string(i + 1);
+    }
+    return "INSERT INTO " + quote_identifier(t.name) + " (" + names + ") VALUES (" + values + ")";
+}
+
+void insert_columns(const database& db, const table_info& t, std::vector<std::vector<param>>& columns) {
+    const std::size_t rows = columns.empty() ? 0 : columns[0].size();
+    const backend& be = db.state().be();
+    for (std::size_t first = 0; first < rows; first += rows_per_insert) {
+        const std::size_t n = std::min(rows_per_insert, rows - first);
+        std::vector<std::vector<param>> chunk(columns.size());
+        for (std::size_t c = 0; c < columns.size(); ++c)
+            chunk[c].assign(std::make_move_iterator(columns[c].begin() + static_cast<std::ptrdiff_t>(first)),
+                            std::make_move_iterator(columns[c].begin() + static_cast<std::ptrdiff_t>(first + n)));
+        params ps;
+        const std::string sql = be.insert_many(t, chunk, ps);
+        execute(db, sql, ps);
+    }
+}
+
+}  // namespace eagerload::detail

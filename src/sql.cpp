@@ -1,0 +1,202 @@
+// Renders the runtime query description to SQL text with :pN placeholders.
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "backend.hpp"
+#include "eagerload/detail/select_spec.hpp"
+#include "eagerload/model.hpp"
+
+namespace eagerload {
+
+const char* to_string(dialect d) noexcept { return d == dialect::sqlite ? "sqlite" : "postgresql"; }
+
+namespace detail {
+
+const char* cpp_type_name(col_type t) noexcept {
+    switch (t) {
+    case col_type::boolean: return "bool";
+    case col_type::int32: return "int32_t";
+    case col_type::int64: return "int64_t";
+    case col_type::float64: return "double";
+    case col_type::text: return "std::string";
+    case col_type::timestamp: return "eagerload::timestamp";
+    }
+    return "?";
+}
+
+const backend& backend_for(dialect d) { return d == dialect::sqlite ? sqlite_backend() : postgresql_backend(); }
+
+std::string format_double(double v) { return fmt::format("{}", v); }
+
+void append_json_string(std::string& out, std::string_view s) {
+    out += '"';
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+            else out += ch;  // UTF-8 passes through as is
+        }
+    }
+    out += '"';
+}
+
+std::string quote_identifier(std::string_view name) {
+    std::string r = "\"";
+    for (char c : name) {
+        if (c == '"') r += '"';
+        r += c;
+    }
+    r += '"';
+    return r;
+}
+
+std::string describe(const param& p) {
+    switch (p.k) {
+    case param::kind::null: return "NULL";
+    case param::kind::integer: return std::to_string(p.i);
+    case param::kind::real: return format_double(p.d);
+    case param::kind::text: {
+        std::string s = p.s.size() > 64 ? p.s.substr(0, 64) + "..." : p.s;
+        return "'" + s + "'";
+    }
+    }
+    return "?";
+}
+
+namespace {
+
+std::string placeholder(params& ps, param p) {
+    ps.push_back(std::move(p));
+    return ":p" + std::to_string(ps.size());
+}
+
+const char* op_sql(cond_node::op o) {
+    switch (o) {
+    case cond_node::op::eq: return " = ";
+    case cond_node::op::ne: return " <> ";
+    case cond_node::op::lt: return " < ";
+    case cond_node::op::le: return " <= ";
+    case cond_node::op::gt: return " > ";
+    case cond_node::op::ge: return " >= ";
+    default: return " ? ";
+    }
+}
+
+void render(const cond_node* c, const backend& be, std::string_view q, params& ps, std::string& out) {
+    if (!c) {
+        out += "1 = 1";
+        return;
+    }
+    auto column = [&] {
+        std::string s(q);
+        if (!s.empty()) s += '.';
+        s += quote_identifier(c->column);
+        return s;
+    };
+    using op = cond_node::op;
+    switch (c->o) {
+    case op::eq:
+    case op::ne:
+    case op::lt:
+    case op::le:
+    case op::gt:
+    case op::ge:
+        out += column();
+        out += op_sql(c->o);
+        out += placeholder(ps, c->values.front());
+        break;
+    case op::in: {
+        const std::string ph = placeholder(ps, param::text(be.encode_list(c->type, c->values)));
+        out += be.in_list(column(), c->type, ph);
+        break;
+    }
+    case op::is_null: out += column() + " IS NULL"; break;
+    case op::is_not_null: out += column() + " IS NOT NULL"; break;
+    case op::and_:
+    case op::or_:
+        out += '(';
+        render(c->lhs.get(), be, q, ps, out);
+        out += c->o == op::and_ ? " AND " : " OR ";
+        render(c->rhs.get(), be, q, ps, out);
+        out += ')';
+        break;
+    case op::not_:
+        out += "NOT (";
+        render(c->rhs.get(), be, q, ps, out);
+        out += ')';
+        break;
+    case op::exists: {
+        const std::string inner = quote_identifier(c->inner_table->name);
+        out += "EXISTS (SELECT 1 FROM " + inner + " WHERE " + inner + '.' + quote_identifier(c->inner_column) +
+               " = " + std::string(q) + '.' + quote_identifier(c->outer_column);
+        if (c->rhs) {
+            out += " AND ";
+            render(c->rhs.get(), be, inner, ps, out);
+        }
+        out += ')';
+        break;
+    }
+    }
+}
+
+std::string where_order_limit(const select_spec& s, const backend& be, std::string_view q, params& ps) {
+    std::string out;
+    if (s.where) {
+        out += " WHERE ";
+        render(s.where.get(), be, q, ps, out);
+    }
+    for (std::size_t i = 0; i < s.order.size(); ++i) {
+        out += i ? ", " : " ORDER BY ";
+        out += std::string(q) + '.' + quote_identifier(s.order[i].column);
+        if (s.order[i].descending) out += " DESC";
+    }
+    std::string limit_ph, offset_ph;
+    if (s.limit) limit_ph = placeholder(ps, param::integer(*s.limit));
+    if (s.offset) offset_ph = placeholder(ps, param::integer(*s.offset));
+    out += be.limit_offset(s.limit ? &limit_ph : nullptr, s.offset ? &offset_ph : nullptr);
+    return out;
+}
+
+}  // namespace
+
+std::string render_condition(const cond_node* c, dialect d, std::string_view qualifier, params& ps) {
+    std::string out;
+    render(c, backend_for(d), qualifier, ps, out);
+    return out;
+}
+
+std::string render_select(const select_spec& s, dialect d, params& ps) {
+    const std::string q = quote_identifier(s.table->name);
+    std::string out = "SELECT ";
+    for (std::size_t i = 0; i < s.table->columns.size(); ++i) {
+        if (i) out += ", ";
+        out += q + '.' + quote_identifier(s.table->columns[i].name);
+    }
+    out += " FROM " + q;
+    out += where_order_limit(s, backend_for(d), q, ps);
+    return out;
+}
+
+std::string render_count(const select_spec& s, dialect d, params& ps) {
+    const std::string q = quote_identifier(s.table->name);
+    if (!s.limit && !s.offset) {
+        std::string out = "SELECT count(*) FROM " + q;
+        if (s.where) {
+            out += " WHERE ";
+            render(s.where.get(), backend_for(d), q, ps, out);
+        }
+        return out;
+    }
+    // A limited count counts the rows the limited query returns.
+    return "SELECT count(*) FROM (SELECT 1 AS one FROM " + q + where_order_limit(s, backend_for(d), q, ps) + ") AS q";
+}
+
+}  // namespace detail
+}  // namespace eagerload

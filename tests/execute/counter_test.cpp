@@ -1,0 +1,81 @@
+// The query counter counts executions (not prepares), records SQL, nests, and is
+// thread-safe.
+#include <thread>
+#include <vector>
+
+#include "../support/backend.hpp"
+#include "../support/models.hpp"
+#include "eagerload/counter.hpp"
+#include "eagerload/schema.hpp"
+#include "eagerload/select.hpp"
+#include "eagerload/testing.hpp"
+
+using namespace eagerload;
+using models::User;
+
+EAGERLOAD_TEST("the counter counts each execution and records its SQL") {
+    create_table<User>(db);
+    insert(db, User{1, "a", "a@x", {}});
+    query_counter counter(db);
+    CHECK(counter.count() == 0);
+    const auto q = select<User>().where(col<&User::id> == 1);
+    for (int i = 0; i < 3; ++i) q.all(db);  // the same statement three times: three executions
+    q.count(db);
+    REQUIRE(counter.count() == 4);
+    const auto sql = counter.statements();
+    CHECK(sql[0] == q.sql(db.sql_dialect()));
+    CHECK(sql[2] == sql[0]);
+    CHECK(sql[3].starts_with("SELECT count(*) FROM \"users\""));
+    CHECK(counter.report().starts_with("1: SELECT \"users\".\"id\""));
+    counter.reset();
+    CHECK(counter.count() == 0);
+}
+
+EAGERLOAD_TEST("counters nest and stop counting when they go out of scope") {
+    create_table<User>(db);
+    query_counter outer(db);
+    select<User>().all(db);
+    {
+        query_counter inner(db);
+        select<User>().all(db);
+        select<User>().count(db);
+        CHECK(inner.count() == 2);
+    }
+    select<User>().all(db);
+    CHECK(outer.count() == 4);
+}
+
+EAGERLOAD_TEST("transaction control is not counted; statements inside a transaction are") {
+    create_table<User>(db);
+    query_counter counter(db);
+    {
+        transaction tx(db);
+        insert(db, User{1, "a", "a@x", {}});
+        select<User>().all(db);
+        tx.commit();
+    }
+    CHECK(counter.count() == 2);
+}
+
+EAGERLOAD_TEST("the counter is thread-safe across pooled sessions") {
+    create_table<User>(db);
+    insert(db, User{1, "a", "a@x", {}});
+    auto pooled = ctx.open(4);
+    query_counter counter(pooled);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 25; ++i) select<User>().where(col<&User::id> == 1).all(pooled);
+        });
+    for (auto& th : threads) th.join();
+    CHECK(counter.count() == 100);
+}
+
+EAGERLOAD_TEST("EAGERLOAD_CHECK_STATEMENTS passes on the exact count") {
+    create_table<User>(db);
+    EAGERLOAD_CHECK_STATEMENTS(db, 2) {
+        select<User>().all(db);
+        select<User>().count(db);
+    }
+    EAGERLOAD_REQUIRE_STATEMENTS(db, 0) {}
+}
