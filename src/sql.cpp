@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "backend.hpp"
+#include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/model.hpp"
 
@@ -74,7 +75,7 @@ namespace {
 
 std::string placeholder(params& ps, param p) {
     ps.push_back(std::move(p));
-    return ":p" + std::to_string(ps.size());
+    return fmt::format(":p{}", ps.size());
 }
 
 const char* op_sql(cond_node::op o) {
@@ -89,7 +90,8 @@ const char* op_sql(cond_node::op o) {
     }
 }
 
-void render(const cond_node* c, const backend& be, std::string_view q, params& ps, std::string& out) {
+void render(const cond_node* c, const backend& be, std::string_view q, params& ps, std::string& out,
+            int depth = 0) {
     if (!c) {
         out += "1 = 1";
         return;
@@ -122,23 +124,31 @@ void render(const cond_node* c, const backend& be, std::string_view q, params& p
     case op::and_:
     case op::or_:
         out += '(';
-        render(c->lhs.get(), be, q, ps, out);
+        render(c->lhs.get(), be, q, ps, out, depth);
         out += c->o == op::and_ ? " AND " : " OR ";
-        render(c->rhs.get(), be, q, ps, out);
+        render(c->rhs.get(), be, q, ps, out, depth);
         out += ')';
         break;
     case op::not_:
         out += "NOT (";
-        render(c->rhs.get(), be, q, ps, out);
+        render(c->rhs.get(), be, q, ps, out, depth);
         out += ')';
         break;
     case op::exists: {
-        const std::string inner = quote_identifier(c->inner_table->name);
-        out += "EXISTS (SELECT 1 FROM " + inner + " WHERE " + inner + '.' + quote_identifier(c->inner_column) +
-               " = " + std::string(q) + '.' + quote_identifier(c->outer_column);
+        // Aliased by depth: the inner table may be the outer one (self-referential relations).
+        const std::string inner = quote_identifier(fmt::format("x{}", depth + 1));
+        out += "EXISTS (SELECT 1 FROM " + quote_identifier(c->inner_table->name) + " AS " + inner;
+        std::string filtered = inner;
+        if (c->target_table) {
+            filtered = quote_identifier(fmt::format("y{}", depth + 1));
+            out += " JOIN " + quote_identifier(c->target_table->name) + " AS " + filtered + " ON " + filtered + '.' +
+                   quote_identifier(c->target_column) + " = " + inner + '.' + quote_identifier(c->through_column);
+        }
+        out += " WHERE " + inner + '.' + quote_identifier(c->inner_column) + " = " + std::string(q) + '.' +
+               quote_identifier(c->outer_column);
         if (c->rhs) {
             out += " AND ";
-            render(c->rhs.get(), be, inner, ps, out);
+            render(c->rhs.get(), be, filtered, ps, out, depth + 1);
         }
         out += ')';
         break;
@@ -196,6 +206,99 @@ std::string render_count(const select_spec& s, dialect d, params& ps) {
     }
     // A limited count counts the rows the limited query returns.
     return "SELECT count(*) FROM (SELECT 1 AS one FROM " + q + where_order_limit(s, backend_for(d), q, ps) + ") AS q";
+}
+
+namespace {
+
+void append_columns(std::string& out, const std::string& qualifier, const table_info& t) {
+    for (const column_info& c : t.columns) {
+        if (!out.empty()) out += ", ";
+        out += qualifier + '.' + quote_identifier(c.name);
+    }
+}
+
+std::string order_clause(const level_spec& s, const std::string& q) {
+    std::string out;
+    for (const order_item& o : s.base.order) {
+        if (!out.empty()) out += ", ";
+        out += q + '.' + quote_identifier(o.column);
+        if (o.descending) out += " DESC";
+    }
+    // Prefetched levels break ties by primary key, so children come in the same order
+    // on every backend and every run.
+    const std::string& key = s.base.table->columns[s.base.table->key].name;
+    if (s.prefetch && (s.base.order.empty() || s.base.order.back().column != key)) {
+        if (!out.empty()) out += ", ";
+        out += q + '.' + quote_identifier(key);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string render_level(const level_spec& s, dialect d, const std::string* key_list, params& ps) {
+    const backend& be = backend_for(d);
+    const std::string t = quote_identifier(s.base.table->name);
+    const std::string through = quote_identifier("el_through");
+    const bool ranked = s.prefetch && (s.limit_per_parent || s.offset_per_parent);
+    const bool via = s.prefetch && s.through;
+    // The column that partitions rows by parent.
+    const std::string owner_column =
+        via ? through + '.' + quote_identifier(s.through_owner_column) : t + '.' + quote_identifier(s.match_column);
+
+    std::string columns;
+    if (via) columns = ranked ? t + '.' + quote_identifier("el_owner") : owner_column;
+    append_columns(columns, t, *s.base.table);
+    for (const join_spec& j : s.joins) append_columns(columns, j.alias, *j.table);
+
+    std::string source = t;
+    if (via)
+        source = quote_identifier(s.through->name) + " AS " + through + " JOIN " + t + " ON " + t + '.' +
+                 quote_identifier(s.base.table->columns[s.base.table->key].name) + " = " + through + '.' +
+                 quote_identifier(s.through_target_column);
+
+    std::string joins;
+    for (const join_spec& j : s.joins)
+        joins += " LEFT JOIN " + quote_identifier(j.table->name) + " AS " + j.alias + " ON " + j.alias + '.' +
+                 quote_identifier(j.table_column) + " = " + j.parent + '.' + quote_identifier(j.parent_column);
+
+    std::string where;
+    if (s.prefetch) {
+        const std::string ph = placeholder(ps, param::text(key_list ? *key_list : std::string()));
+        where = be.in_list(owner_column, s.key_type, ph);
+    }
+    if (s.base.where) {
+        where += where.empty() ? "" : " AND ";
+        render(s.base.where.get(), be, t, ps, where);
+    }
+    const std::string order = order_clause(s, t);
+
+    if (!ranked) {
+        std::string out = "SELECT " + columns + " FROM " + source + joins;
+        if (!where.empty()) out += " WHERE " + where;
+        if (!order.empty()) out += " ORDER BY " + order;
+        if (!s.prefetch) {
+            std::string limit_ph, offset_ph;
+            if (s.base.limit) limit_ph = placeholder(ps, param::integer(*s.base.limit));
+            if (s.base.offset) offset_ph = placeholder(ps, param::integer(*s.base.offset));
+            out += be.limit_offset(s.base.limit ? &limit_ph : nullptr, s.base.offset ? &offset_ph : nullptr);
+        }
+        return out;
+    }
+
+    // Per-parent limit: number each parent's rows in SQL, keep the wanted window, then
+    // join. The ranked subquery takes the table's own name so filters and joins read as usual.
+    const std::string rn = quote_identifier("el_rn");
+    std::string inner = "SELECT " + t + ".*";
+    if (via) inner += ", " + owner_column + " AS " + quote_identifier("el_owner");
+    inner += ", ROW_NUMBER() OVER (PARTITION BY " + owner_column + " ORDER BY " + order + ") AS " + rn;
+    inner += " FROM " + source + " WHERE " + where;
+    const long long skip = s.offset_per_parent.value_or(0);
+    std::string out = "SELECT " + columns + " FROM (" + inner + ") AS " + t + joins + " WHERE " + t + '.' + rn +
+                      " > " + placeholder(ps, param::integer(skip));
+    if (s.limit_per_parent) out += " AND " + t + '.' + rn + " <= " + placeholder(ps, param::integer(skip + *s.limit_per_parent));
+    out += " ORDER BY " + t + '.' + rn;
+    return out;
 }
 
 }  // namespace detail

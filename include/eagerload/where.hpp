@@ -55,15 +55,14 @@ condition<class_of<P>> compare(cond_node::op o, const V& v) {
                   "eagerload: a column is compared with a value of another type (see the column's member "
                   "type and the value's type in the instantiation below)");
     constexpr col_type ct = column_traits<Member>::type;
-    auto n = std::make_shared<cond_node>(cond_node{o, column_of<P>().name, ct, {to_param<ct>(v)}, {}, {}, nullptr, {}, {}});
-    return {std::move(n)};
+    return {cond_node::on_column(o, column_of<P>().name, ct, {to_param<ct>(v)})};
 }
 
 template <class M>
 condition<M> combine(cond_node::op o, condition<M> a, condition<M> b) {
     if (!a.node) return b;
     if (!b.node) return a;
-    return {std::make_shared<cond_node>(cond_node{o, {}, {}, {}, std::move(a.node), std::move(b.node), nullptr, {}, {}})};
+    return {cond_node::logical(o, std::move(a.node), std::move(b.node))};
 }
 
 }  // namespace detail
@@ -85,10 +84,10 @@ struct column {
         using V = std::remove_cvref_t<std::ranges::range_value_t<R>>;
         static_assert(detail::comparable_with<member_type, V>(),
                       "eagerload: in(): the list's element type does not match the column's type");
-        auto n = std::make_shared<detail::cond_node>(detail::cond_node{
-            detail::cond_node::op::in, detail::column_of<P>().name, type, {}, {}, {}, nullptr, {}, {}});
-        for (const auto& v : values) n->values.push_back(detail::to_param<type>(v));
-        return {std::move(n)};
+        std::vector<detail::param> items;
+        for (const auto& v : values) items.push_back(detail::to_param<type>(v));
+        return {detail::cond_node::on_column(detail::cond_node::op::in, detail::column_of<P>().name, type,
+                                             std::move(items))};
     }
     condition<model_type> in(std::initializer_list<value_type> values) const {
         return in<std::initializer_list<value_type>>(values);
@@ -98,8 +97,7 @@ private:
     condition<model_type> null_test(detail::cond_node::op o) const {
         static_assert(detail::column_traits<member_type>::nullable,
                       "eagerload: is_null()/is_not_null() on a column whose member is not std::optional");
-        return {std::make_shared<detail::cond_node>(
-            detail::cond_node{o, detail::column_of<P>().name, type, {}, {}, {}, nullptr, {}, {}})};
+        return {detail::cond_node::on_column(o, detail::column_of<P>().name, type)};
     }
 };
 
@@ -125,8 +123,7 @@ condition<M> operator||(condition<M> a, condition<M> b) {
 }
 template <class M>
 condition<M> operator!(condition<M> a) {
-    return {std::make_shared<detail::cond_node>(
-        detail::cond_node{detail::cond_node::op::not_, {}, {}, {}, {}, std::move(a.node), nullptr, {}, {}})};
+    return {detail::cond_node::logical(detail::cond_node::op::not_, nullptr, std::move(a.node))};
 }
 
 }  // namespace eagerload

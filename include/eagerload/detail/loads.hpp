@@ -1,0 +1,41 @@
+#pragma once
+// What a query loads besides its own rows: a relation joined into the same statement,
+// or prefetched by one further statement per level. Each carries the nested query that
+// describes the related rows (their own filters, order, joins and prefetches).
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+#include "eagerload/relation.hpp"
+
+namespace eagerload::detail {
+
+template <class R, class Q>
+struct joined_load {
+    using relation = R;
+    using query = Q;
+    using node_type = typename Q::node_type;
+    using storage = std::optional<node_type>;
+    static constexpr bool prefetched = false;
+    static constexpr bool single = true;
+    static constexpr bool optional = R::optional;
+    static constexpr std::size_t statements = Q::statements - 1;  // its own prefetches
+    Q q;
+};
+
+template <class R, class Q>
+struct prefetched_load {
+    using relation = R;
+    using query = Q;
+    using node_type = typename Q::node_type;
+    // A prefetched single row is shared: many children may have the same parent.
+    using storage = std::conditional_t<R::single, std::shared_ptr<const node_type>, std::vector<node_type>>;
+    static constexpr bool prefetched = true;
+    static constexpr bool single = R::single;
+    static constexpr bool optional = R::optional || Q::filtered;  // a filtered level may drop the parent
+    static constexpr std::size_t statements = Q::statements;
+    Q q;
+};
+
+}  // namespace eagerload::detail
