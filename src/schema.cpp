@@ -10,7 +10,7 @@ namespace {
 constexpr std::size_t rows_per_insert = 50000;
 }
 
-std::string render_create_table(const table_info& t, dialect d) {
+std::string render_create_table(const table_info& t, dialect d, const std::vector<foreign_key>& fks) {
     const backend& be = backend_for(d);
     std::string out = "CREATE TABLE " + quote_identifier(t.name) + " (";
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
@@ -20,6 +20,9 @@ std::string render_create_table(const table_info& t, dialect d) {
         if (!c.nullable) out += " NOT NULL";
         if (i == t.key) out += " PRIMARY KEY";
     }
+    for (const foreign_key& fk : fks)
+        out += ", FOREIGN KEY (" + quote_identifier(fk.column) + ") REFERENCES " + quote_identifier(fk.target->name) +
+               " (" + quote_identifier(fk.target_column) + ")";
     out += ')';
     return out;
 }

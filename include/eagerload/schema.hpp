@@ -2,6 +2,7 @@
 // Schema and data helpers for tests, examples and benchmarks:
 //
 //   eagerload::create_table<User>(db);          // CREATE TABLE from the declaration
+//   eagerload::create_table<Task>(db, project); // ... with FOREIGN KEY for belongs_to relations
 //   eagerload::insert(db, User{1, "Ada", {}});  // one row, one statement
 //   eagerload::insert_all(db, users);           // many rows, one statement per 50,000
 //   eagerload::drop_table<User>(db);            // DROP TABLE IF EXISTS
@@ -15,13 +16,21 @@
 #include "eagerload/database.hpp"
 #include "eagerload/detail/execute.hpp"
 #include "eagerload/model.hpp"
+#include "eagerload/relation.hpp"
 #include "eagerload/where.hpp"
 
 namespace eagerload {
 
 namespace detail {
 
-std::string render_create_table(const table_info& t, dialect d);
+// FOREIGN KEY (column) REFERENCES table (target_column)
+struct foreign_key {
+    std::string column;
+    const table_info* target;
+    std::string target_column;
+};
+
+std::string render_create_table(const table_info& t, dialect d, const std::vector<foreign_key>& fks = {});
 std::string render_drop_table(const table_info& t);
 std::string render_insert(const table_info& t);  // VALUES (:p1, ..., :pN) in column order
 // Inserts column-major rows, one statement per chunk of rows.
@@ -46,9 +55,19 @@ void for_each_field(const T& row, F&& f) {
 
 }  // namespace detail
 
-template <class T>
-void create_table(const database& db) {
-    detail::execute(db, detail::render_create_table(detail::table_of<T>(), db.sql_dialect()));
+// Creates T's table; each belongs_to relation given adds its FOREIGN KEY constraint:
+//   create_table<Task>(db, project, assignee);
+template <class T, class... BelongsTo>
+void create_table(const database& db, BelongsTo...) {
+    static_assert(((BelongsTo::kind == relation_kind::belongs_to) && ...),
+                  "eagerload: create_table<T>(db, relations...): only belongs_to relations add foreign keys");
+    static_assert((std::is_same_v<typename BelongsTo::owner, T> && ...),
+                  "eagerload: create_table<T>(db, relations...): a relation's foreign key is not a member of T");
+    const std::vector<detail::foreign_key> fks{
+        detail::foreign_key{detail::column_of<BelongsTo::owner_key>().name,
+                            &detail::table_of<typename BelongsTo::target>(),
+                            detail::column_of<BelongsTo::target_key>().name}...};
+    detail::execute(db, detail::render_create_table(detail::table_of<T>(), db.sql_dialect(), fks));
 }
 
 template <class T>

@@ -1,0 +1,293 @@
+// Loading relations, on every backend: joined and prefetched, nested, filtered,
+// ordered and limited per parent; statement counts; errors that leave nothing half-loaded.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "../support/backend.hpp"
+#include "../support/dashboard_data.hpp"
+#include "eagerload/eagerload.hpp"
+#include "eagerload/testing.hpp"
+
+using namespace eagerload;
+using namespace dash;
+
+namespace {
+
+const auto t0 = make_timestamp(2024, 5, 1);
+
+// users 1..4; projects 10 (owner 1), 11 (owner 2), 12 (owner 1, no tasks, no members);
+// tasks 100-104; comments; members; profiles for users 1 and 3; employees 1 <- 2 <- 3, 4 alone.
+void seed(const database& db) {
+    create_schema(db);
+    insert_all(db, std::vector<User>{{1, "ann", "ann@x", {}}, {2, "bob", "bob@x", "b.png"}, {3, "cy", "cy@x", {}},
+                                     {4, "dee", "dee@x", {}}});
+    insert_all(db, std::vector<Project>{{10, "alpha", 1, t0}, {11, "beta", 2, t0 + std::chrono::hours(1)},
+                                        {12, "gamma", 1, t0 + std::chrono::hours(2)}});
+    insert_all(db, std::vector<ProjectMember>{{1, 10, 2}, {2, 10, 3}, {3, 11, 1}, {4, 11, 2}, {5, 11, 4}});
+    insert_all(db, std::vector<Task>{{100, 10, 2, "a1", 1, t0},
+                                     {101, 10, {}, "a2", 3, t0},
+                                     {102, 10, 3, "a3", 3, t0 + std::chrono::minutes(1)},
+                                     {103, 11, 2, "b1", 2, t0},
+                                     {104, 11, 1, "b2", 0, t0}});
+    insert_all(db, std::vector<Comment>{{1000, 100, 1, "c1", t0},
+                                        {1001, 100, 2, "c2", t0 + std::chrono::minutes(5)},
+                                        {1002, 100, 3, "c3", t0 + std::chrono::minutes(5)},
+                                        {1003, 103, 4, "c4", t0}});
+    insert_all(db, std::vector<Profile>{{1, 1, "ann's bio"}, {3, 3, "cy's bio"}});
+    insert_all(db, std::vector<Employee>{{1, "boss", {}}, {2, "mid", 1}, {3, "low", 2}, {4, "solo", {}}});
+}
+
+template <class Range>
+std::vector<std::int64_t> ids(const Range& r) {
+    std::vector<std::int64_t> out;
+    for (const auto& x : r) out.push_back(x.id);
+    return out;
+}
+using V = std::vector<std::int64_t>;
+
+}  // namespace
+
+EAGERLOAD_TEST("joined belongs_to: required gives a reference, nullable a pointer; nested joins") {
+    seed(db);
+    const auto q = select<Task>()
+                       .order_by(asc<&Task::id>)
+                       .join(assignee)
+                       .join(project, select<Project>().join(owner));
+    std::vector<decltype(q)::node_type> rows;
+    EAGERLOAD_CHECK_STATEMENTS(db, 1) { rows = q.load(db); }
+    REQUIRE(rows.size() == 5);
+    CHECK(rows[0].title == "a1");                      // fields stay plain
+    CHECK(rows[0][assignee]->name == "bob");          // nullable FK: pointer
+    CHECK(rows[1][assignee] == nullptr);
+    CHECK(rows[0][project].name == "alpha");          // required: reference
+    CHECK(rows[0][project][owner].name == "ann");     // task -> project -> owner, same statement
+    CHECK(rows[3][project][owner].name == "bob");
+}
+
+EAGERLOAD_TEST("two joins to the same table get distinct aliases and distinct rows") {
+    seed(db);
+    const auto rows = select<Task>()
+                          .where(col<&Task::id> == 103)
+                          .join(assignee)
+                          .join(project, select<Project>().join(owner))
+                          .load(db);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0][assignee]->name == "bob");
+    CHECK(rows[0][project][owner].name == "bob");
+    const auto rows2 = select<Task>().where(col<&Task::id> == 104).join(assignee).join(project, select<Project>().join(owner)).load(db);
+    CHECK(rows2[0][assignee]->name == "ann");
+    CHECK(rows2[0][project][owner].name == "bob");
+}
+
+EAGERLOAD_TEST("prefetched has_many: one statement per level, children in the child query's order") {
+    seed(db);
+    const auto q = select<Project>()
+                       .order_by(asc<&Project::id>)
+                       .prefetch(tasks, select<Task>()
+                                            .order_by(desc<&Task::priority>, asc<&Task::id>)
+                                            .prefetch(comments, select<Comment>().order_by(desc<&Comment::created_at>)));
+    std::vector<decltype(q)::node_type> rows;
+    EAGERLOAD_CHECK_STATEMENTS(db, 3) { rows = q.load(db); }
+    REQUIRE(rows.size() == 3);
+    CHECK(ids(rows[0][tasks]) == V{101, 102, 100});
+    CHECK(ids(rows[1][tasks]) == V{103, 104});
+    CHECK(rows[2][tasks].empty());  // a parent without children
+    // ties on created_at are broken by key: 1001 before 1002
+    CHECK(ids(rows[0][tasks][2][comments]) == V{1001, 1002, 1000});
+    CHECK(rows[0][tasks][0][comments].empty());
+    CHECK(ids(rows[1][tasks][0][comments]) == V{1003});
+}
+
+EAGERLOAD_TEST("per-level where, per-parent limit and offset, in SQL") {
+    seed(db);
+    const auto rows = select<Project>()
+                          .order_by(asc<&Project::id>)
+                          .prefetch(tasks, select<Task>()
+                                               .where(col<&Task::priority> >= 1)
+                                               .order_by(desc<&Task::priority>, desc<&Task::id>)
+                                               .limit_per_parent(1)
+                                               .offset_per_parent(1))
+                          .load(db);
+    // alpha: priority >= 1 -> 102 (3), 101 (3), 100 (1); skip 1, take 1 -> 101
+    CHECK(ids(rows[0][tasks]) == V{101});
+    // beta: 103 (2) only (104 has priority 0); offset 1 -> none
+    CHECK(rows[1][tasks].empty());
+    const auto top = select<Project>()
+                         .order_by(asc<&Project::id>)
+                         .prefetch(tasks, select<Task>().order_by(asc<&Task::id>).limit_per_parent(2))
+                         .load(db);
+    CHECK(ids(top[0][tasks]) == V{100, 101});
+    CHECK(ids(top[1][tasks]) == V{103, 104});
+}
+
+EAGERLOAD_TEST("prefetched belongs_to: distinct FK values, each parent row loaded once and shared") {
+    seed(db);
+    const auto q = select<Task>().order_by(asc<&Task::id>).prefetch(project).prefetch(assignee);
+    std::vector<decltype(q)::node_type> rows;
+    query_counter counter(db);
+    rows = q.load(db);
+    REQUIRE(counter.count() == 3);
+    CHECK(counter.statements()[1].find("\"projects\".\"id\"") != std::string::npos);
+    CHECK(rows[0][project].name == "alpha");
+    CHECK(&rows[0][project] == &rows[1][project]);  // one node for project 10
+    CHECK(rows[1][assignee] == nullptr);
+    CHECK(rows[2][assignee]->name == "cy");
+    CHECK(rows[3][project].name == "beta");
+}
+
+EAGERLOAD_TEST("a prefetched belongs_to with its own filter is optional") {
+    seed(db);
+    const auto rows = select<Task>()
+                          .order_by(asc<&Task::id>)
+                          .prefetch(project, select<Project>().where(col<&Project::name> == "beta"))
+                          .load(db);
+    CHECK(rows[0][project] == nullptr);  // alpha filtered out
+    REQUIRE(rows[3][project] != nullptr);
+    CHECK(rows[3][project]->name == "beta");
+}
+
+EAGERLOAD_TEST("has_one, joined and prefetched") {
+    seed(db);
+    const auto joined = select<User>().order_by(asc<&User::id>).join(profile).load(db);
+    CHECK(joined[0][profile]->bio == "ann's bio");
+    CHECK(joined[1][profile] == nullptr);
+    const auto pre = select<User>().order_by(asc<&User::id>).prefetch(profile).load(db);
+    CHECK(pre[2][profile]->bio == "cy's bio");
+    CHECK(pre[3][profile] == nullptr);
+}
+
+EAGERLOAD_TEST("many_to_many: one statement through the join table, with filter, order and per-parent limit") {
+    seed(db);
+    const auto q = select<Project>()
+                       .order_by(asc<&Project::id>)
+                       .prefetch(member_users, select<User>().where(col<&User::id> != 4).order_by(desc<&User::name>));
+    std::vector<decltype(q)::node_type> rows;
+    EAGERLOAD_CHECK_STATEMENTS(db, 2) { rows = q.load(db); }
+    CHECK(ids(rows[0][member_users]) == V{3, 2});  // cy, bob
+    CHECK(ids(rows[1][member_users]) == V{2, 1});  // bob, ann (dee filtered)
+    CHECK(rows[2][member_users].empty());
+    const auto limited =
+        select<User>().order_by(asc<&User::id>).prefetch(user_projects, select<Project>().order_by(desc<&Project::id>).limit_per_parent(1)).load(db);
+    CHECK(ids(limited[1][user_projects]) == V{11});  // bob is in 10 and 11
+    CHECK(limited[3][user_projects].size() == 1);
+}
+
+EAGERLOAD_TEST("self-referential relations: an employee's boss and reports") {
+    seed(db);
+    const auto rows = select<Employee>()
+                          .order_by(asc<&Employee::id>)
+                          .join(boss, select<Employee>().join(boss))
+                          .prefetch(reports, select<Employee>().prefetch(reports))
+                          .load(db);
+    CHECK(rows[0][boss] == nullptr);
+    CHECK(rows[2][boss]->name == "mid");
+    CHECK((*rows[2][boss])[boss]->name == "boss");
+    CHECK(ids(rows[0][reports]) == V{2});
+    CHECK(ids(rows[0][reports][0][reports]) == V{3});
+    CHECK(rows[3][reports].empty());
+}
+
+EAGERLOAD_TEST("several relations between the same two models: owner and members") {
+    seed(db);
+    const auto rows = select<Project>().order_by(asc<&Project::id>).join(owner).prefetch(member_users).load(db);
+    CHECK(rows[1][owner].name == "bob");
+    CHECK(ids(rows[1][member_users]) == V{1, 2, 4});
+}
+
+EAGERLOAD_TEST("where through relations: EXISTS over has_many, many_to_many and belongs_to") {
+    seed(db);
+    CHECK(ids(select<Project>().where(exists(members, col<&ProjectMember::user_id> == 4)).all(db)) == V{11});
+    CHECK(ids(select<Project>().where(exists(member_users, col<&User::name> == "cy")).all(db)) == V{10});
+    CHECK(ids(select<Project>().where(!exists(tasks)).all(db)) == V{12});
+    CHECK(ids(select<Task>().where(exists(project, col<&Project::owner_id> == 2)).order_by(asc<&Task::id>).all(db)) ==
+          V{103, 104});
+    CHECK(ids(select<Employee>().where(exists(reports)).order_by(asc<&Employee::id>).all(db)) == V{1, 2});
+}
+
+EAGERLOAD_TEST("no parent rows: no statement for the levels below") {
+    seed(db);
+    const auto q = select<Project>()
+                       .where(col<&Project::id> > 1000)
+                       .prefetch(tasks, select<Task>().prefetch(comments))
+                       .prefetch(member_users);
+    EAGERLOAD_CHECK_STATEMENTS(db, 1) { CHECK(q.load(db).empty()); }
+    const auto no_tasks = select<Project>().where(col<&Project::id> == 12).prefetch(tasks, select<Task>().prefetch(comments));
+    EAGERLOAD_CHECK_STATEMENTS(db, 2) { CHECK(no_tasks.load(db).size() == 1); }
+}
+
+EAGERLOAD_TEST("a joined relation's own prefetch runs over the joined rows") {
+    seed(db);
+    const auto q = select<Task>().order_by(asc<&Task::id>).join(project, select<Project>().prefetch(member_users));
+    static_assert(decltype(q)::statements == 2);
+    const auto rows = q.load(db);
+    CHECK(ids(rows[0][project][member_users]) == V{2, 3});
+    CHECK(ids(rows[4][project][member_users]) == V{1, 2, 4});
+}
+
+EAGERLOAD_TEST("a load sees the caller's transaction and uncommitted writes") {
+    seed(db);
+    transaction tx(db);
+    insert(db, Task{105, 12, {}, "new", 1, t0});
+    const auto rows = select<Project>().where(col<&Project::id> == 12).prefetch(tasks).load(db);
+    CHECK(ids(rows[0][tasks]) == V{105});
+}
+
+EAGERLOAD_TEST("a dangling required FK is an error naming table, column and key; nothing is returned") {
+    seed(db);
+    if (db.sql_dialect() == dialect::sqlite) detail::execute(db, "PRAGMA foreign_keys = OFF");
+    else detail::execute(db, "ALTER TABLE tasks DROP CONSTRAINT tasks_project_id_fkey");
+    insert(db, Task{200, 99, {}, "orphan", 1, t0});
+    const std::string expected = R"("tasks"."project_id" = 99 refers to no row of "projects")";
+    CHECK_THROWS_WITH_AS(select<Task>().join(project).load(db), doctest::Contains(expected.c_str()), error);
+    CHECK_THROWS_WITH_AS(select<Task>().prefetch(project).load(db), doctest::Contains(expected.c_str()), error);
+}
+
+EAGERLOAD_TEST("has_one with two matching rows is an error, not a silent pick") {
+    seed(db);
+    insert(db, Profile{5, 1, "second bio"});
+    CHECK_THROWS_WITH_AS(select<User>().prefetch(profile).load(db),
+                         doctest::Contains(R"(more than one row of "profiles" has user_id = 1)"), error);
+}
+
+namespace {
+// Models over views whose rows carry now(): the start time of the current transaction.
+struct ClockParent {
+    std::int64_t id;
+    std::string stamp;
+};
+struct ClockChild {
+    std::int64_t id;
+    std::int64_t parent_id;
+    std::string stamp;
+};
+}  // namespace
+BOOST_HANA_ADAPT_STRUCT(ClockParent, id, stamp);
+BOOST_HANA_ADAPT_STRUCT(ClockChild, id, parent_id, stamp);
+template <>
+struct eagerload::model<ClockParent> {
+    static constexpr std::string_view table = "clock_parents";
+    static constexpr auto key = &ClockParent::id;
+};
+template <>
+struct eagerload::model<ClockChild> {
+    static constexpr std::string_view table = "clock_children";
+    static constexpr auto key = &ClockChild::id;
+};
+
+TEST_CASE("statements of one load share one snapshot (REPEATABLE READ) [postgresql]") {
+    eagerload_test::context ctx(dialect::postgresql);
+    auto& db = ctx.db;
+    detail::execute(db, "CREATE VIEW clock_parents AS SELECT CAST(1 AS bigint) AS id, CAST(now() AS text) AS stamp");
+    detail::execute(db, "CREATE VIEW clock_children AS SELECT CAST(1 AS bigint) AS id, CAST(1 AS bigint) AS parent_id, "
+                        "CAST(now() AS text) AS stamp");
+    constexpr auto children = has_many<&ClockChild::parent_id, &ClockParent::id>;
+    const auto q = select<ClockParent>().prefetch(children);
+    const auto first = q.load(db);
+    const auto second = q.load(db);
+    REQUIRE(first.size() == 1);
+    REQUIRE(first[0][children].size() == 1);
+    CHECK(first[0].stamp == first[0][children][0].stamp);  // one transaction
+    CHECK(second[0].stamp == second[0][children][0].stamp);
+    CHECK(first[0].stamp != second[0].stamp);  // the check above can fail: each load is a new transaction
+}
