@@ -42,15 +42,25 @@ public:
 
     template <Relation R>
     decltype(auto) operator[](R) const {
-        static_assert(std::is_same_v<typename R::owner, T>,
-                      "eagerload: this relation starts from another model than this node's: follow the path "
-                      "one relation at a time (e.g. project[tasks] gives tasks; task[comments] their comments)");
+        constexpr bool own = std::is_same_v<typename R::owner, T>;
+        static_assert(own, "eagerload: this relation starts from another model than this node's: follow the path "
+                           "one relation at a time (e.g. project[tasks] gives tasks; task[comments] their comments)");
         constexpr std::size_t i = detail::load_index<R, Loads...>();
-        static_assert(i != detail::npos,
+        static_assert(!own || i != detail::npos,
                       "eagerload: relation not loaded: add .join(relation) or .prefetch(relation, ...) to the "
                       "query that produced this node");
-        using L = std::tuple_element_t<i, std::tuple<Loads...>>;
-        const auto& slot = std::get<i>(loaded);
+        if constexpr (own && i != detail::npos) return loaded_at<i>();
+        else return 0;  // not reached: a static_assert above failed
+    }
+
+    // The loaded relations, in query order (filled by the loader).
+    std::tuple<typename Loads::storage...> loaded;
+
+private:
+    template <std::size_t I>
+    decltype(auto) loaded_at() const {
+        using L = std::tuple_element_t<I, std::tuple<Loads...>>;
+        const auto& slot = std::get<I>(loaded);
         if constexpr (!L::single) {
             return static_cast<const std::vector<typename L::node_type>&>(slot);
         } else if constexpr (L::optional) {
@@ -59,9 +69,6 @@ public:
             return static_cast<const typename L::node_type&>(*slot);
         }
     }
-
-    // The loaded relations, in query order (filled by the loader).
-    std::tuple<typename Loads::storage...> loaded;
 };
 
 }  // namespace eagerload
