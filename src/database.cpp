@@ -105,6 +105,7 @@ database database::from_pool(soci::connection_pool& pool, std::size_t size, dial
 
 dialect database::sql_dialect() const noexcept { return state_->be().kind(); }
 std::size_t database::pool_size() const noexcept { return state_->size(); }
+soci::connection_pool& database::soci_pool() const noexcept { return state_->pool(); }
 
 // --- transactions ---------------------------------------------------------------
 

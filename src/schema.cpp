@@ -27,6 +27,18 @@ std::string render_create_table(const table_info& t, dialect d, const std::vecto
     return out;
 }
 
+std::string render_create_index(const table_info& t, std::string_view name, bool unique,
+                                const std::vector<order_item>& columns) {
+    std::string out = unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+    out += quote_identifier(name) + " ON " + quote_identifier(t.name) + " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i) out += ", ";
+        out += quote_identifier(columns[i].column);
+        if (columns[i].descending) out += " DESC";
+    }
+    return out + ')';
+}
+
 std::string render_drop_table(const table_info& t) { return "DROP TABLE IF EXISTS " + quote_identifier(t.name); }
 
 std::string render_insert(const table_info& t) {

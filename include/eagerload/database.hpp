@@ -43,6 +43,9 @@ public:
 
     dialect sql_dialect() const noexcept;
     std::size_t pool_size() const noexcept;
+    // The underlying SOCI pool, to run hand-written SOCI code on the same sessions
+    // (lease with pool.lease(), give back with pool.give_back()).
+    soci::connection_pool& soci_pool() const noexcept;
 
     detail::database_state& state() const noexcept { return *state_; }
 

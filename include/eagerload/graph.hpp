@@ -15,6 +15,7 @@
 #include <optional>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "eagerload/relation.hpp"
@@ -49,24 +50,35 @@ public:
         static_assert(!own || i != detail::npos,
                       "eagerload: relation not loaded: add .join(relation) or .prefetch(relation, ...) to the "
                       "query that produced this node");
-        if constexpr (own && i != detail::npos) return loaded_at<i>();
+        if constexpr (own && i != detail::npos) return loaded_at<i>(*this);
         else return 0;  // not reached: a static_assert above failed
+    }
+
+    // The same on a node you own, for moving data out of the graph. A prefetched
+    // belongs_to/has_one stays const: its node is shared by every row that refers to it.
+    template <Relation R>
+    decltype(auto) operator[](R r) {
+        constexpr std::size_t i = detail::load_index<R, Loads...>();
+        if constexpr (std::is_same_v<typename R::owner, T> && i != detail::npos) return loaded_at<i>(*this);
+        else return std::as_const(*this)[r];  // fails with the messages above
     }
 
     // The loaded relations, in query order (filled by the loader).
     std::tuple<typename Loads::storage...> loaded;
 
 private:
-    template <std::size_t I>
-    decltype(auto) loaded_at() const {
+    // Self is node or const node: the constness of the result follows it, except for
+    // shared (prefetched single) nodes, which are always const.
+    template <std::size_t I, class Self>
+    static decltype(auto) loaded_at(Self& self) {
         using L = std::tuple_element_t<I, std::tuple<Loads...>>;
-        const auto& slot = std::get<I>(loaded);
+        auto& slot = std::get<I>(self.loaded);
         if constexpr (!L::single) {
-            return static_cast<const std::vector<typename L::node_type>&>(slot);
+            return (slot);
         } else if constexpr (L::optional) {
-            return static_cast<const typename L::node_type*>(slot ? &*slot : nullptr);
+            return slot ? &*slot : nullptr;
         } else {
-            return static_cast<const typename L::node_type&>(*slot);
+            return (*slot);
         }
     }
 };

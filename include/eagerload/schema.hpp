@@ -10,12 +10,14 @@
 // Types map per dialect (BIGINT, TEXT, TIMESTAMP, ...); non-optional members are NOT
 // NULL; the key is the PRIMARY KEY.
 #include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
 #include "eagerload/database.hpp"
 #include "eagerload/detail/execute.hpp"
 #include "eagerload/model.hpp"
+#include "eagerload/order_by.hpp"
 #include "eagerload/relation.hpp"
 #include "eagerload/where.hpp"
 
@@ -32,6 +34,8 @@ struct foreign_key {
 
 std::string render_create_table(const table_info& t, dialect d, const std::vector<foreign_key>& fks = {});
 std::string render_drop_table(const table_info& t);
+std::string render_create_index(const table_info& t, std::string_view name, bool unique,
+                                const std::vector<order_item>& columns);
 std::string render_insert(const table_info& t);  // VALUES (:p1, ..., :pN) in column order
 // Inserts column-major rows, one statement per chunk of rows.
 void insert_columns(const database& db, const table_info& t, std::vector<std::vector<param>>& columns);
@@ -68,6 +72,23 @@ void create_table(const database& db, BelongsTo...) {
                             &detail::table_of<typename BelongsTo::target>(),
                             detail::column_of<BelongsTo::target_key>().name}...};
     detail::execute(db, detail::render_create_table(detail::table_of<T>(), db.sql_dialect(), fks));
+}
+
+// CREATE [UNIQUE] INDEX name ON table (columns...), columns as asc<...>/desc<...>:
+//   create_index(db, "tasks_by_project", asc<&Task::project_id>, desc<&Task::priority>);
+template <class First, class... Rest>
+void create_index(const database& db, std::string_view name, First first, Rest... rest) {
+    static_assert((std::is_same_v<typename First::model_type, typename Rest::model_type> && ...),
+                  "eagerload: create_index(): every column must belong to the same model");
+    detail::execute(db, detail::render_create_index(detail::table_of<typename First::model_type>(), name, false,
+                                                    {first.item(), rest.item()...}));
+}
+template <class First, class... Rest>
+void create_unique_index(const database& db, std::string_view name, First first, Rest... rest) {
+    static_assert((std::is_same_v<typename First::model_type, typename Rest::model_type> && ...),
+                  "eagerload: create_unique_index(): every column must belong to the same model");
+    detail::execute(db, detail::render_create_index(detail::table_of<typename First::model_type>(), name, true,
+                                                    {first.item(), rest.item()...}));
 }
 
 template <class T>

@@ -291,3 +291,19 @@ TEST_CASE("statements of one load share one snapshot (REPEATABLE READ) [postgres
     CHECK(second[0].stamp == second[0][children][0].stamp);
     CHECK(first[0].stamp != second[0].stamp);  // the check above can fail: each load is a new transaction
 }
+
+EAGERLOAD_TEST("a node you own is mutable, so data can be moved out; shared prefetched parents stay const") {
+    seed(db);
+    auto rows = select<Task>().order_by(asc<&Task::id>).join(assignee).prefetch(project).prefetch(comments).load(db);
+    static_assert(!std::is_const_v<std::remove_pointer_t<decltype(rows[0][assignee])>>);
+    static_assert(!std::is_const_v<std::remove_reference_t<decltype(rows[0][comments])>>);
+    static_assert(std::is_const_v<std::remove_reference_t<decltype(rows[0][project])>>);  // shared by tasks 100-102
+    static_assert(std::is_const_v<std::remove_pointer_t<decltype(std::as_const(rows[0])[assignee])>>);
+    std::string moved = std::move(rows[0][assignee]->name);
+    CHECK(moved == "bob");
+    CHECK(rows[0][assignee]->name.empty());
+    auto taken = std::move(rows[0][comments]);
+    CHECK(taken.size() == 3);
+    CHECK(rows[0][comments].empty());
+    CHECK(rows[1][project].name == "alpha");
+}

@@ -57,3 +57,16 @@ EAGERLOAD_TEST("insert_all of nothing runs nothing") {
     insert_all(db, std::vector<User>{});
     CHECK(counter.count() == 0);
 }
+
+EAGERLOAD_TEST("create_index and create_unique_index build real indexes") {
+    create_table<Task>(db);
+    create_index(db, "tasks_by_project", asc<&Task::project_id>, desc<&Task::priority>, desc<&Task::created_at>);
+    create_unique_index(db, "tasks_unique_title", asc<&Task::project_id>, asc<&Task::title>);
+    CHECK(detail::render_create_index(detail::table_of<Task>(), "i", true, {{"project_id", false}, {"priority", true}}) ==
+          R"(CREATE UNIQUE INDEX "i" ON "tasks" ("project_id", "priority" DESC))");
+    const auto t = make_timestamp(2024, 1, 1);
+    insert(db, Task{1, 1, {}, "same", 1, t});
+    CHECK_THROWS_AS(insert(db, Task{2, 1, {}, "same", 1, t}), database_error);
+    insert(db, Task{3, 2, {}, "same", 1, t});
+    CHECK(select<Task>().count(db) == 2);
+}

@@ -1,0 +1,69 @@
+#pragma once
+// The dashboard story as a reusable core: schema, a deterministic data generator,
+// the dashboard built three ways (naive N+1, eager, hand-written SOCI), and its
+// canonical JSON. Used by examples/dashboard, benchmarks/ and the load test.
+#include <eagerload/database.hpp>
+#include <eagerload/timestamp.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dashboard {
+
+struct config {
+    int users = 500;
+    int projects = 60;
+    int member_projects = 40;  // projects the dashboard user belongs to
+    int tasks_per_project = 50;
+    int comments_per_task = 10;  // mean; varied per task
+    int members_per_project = 8;
+    std::int64_t user_id = 1;  // the dashboard user
+    unsigned seed = 20261124;
+};
+
+enum class variant { full, limited };
+enum class strategy { naive, eager, handwritten };
+const char* to_string(variant v);
+const char* to_string(strategy s);
+
+// The dashboard as plain data: what every strategy must build, equal to the byte.
+struct comment_view {
+    std::string text, author;
+    eagerload::timestamp created;
+};
+struct task_view {
+    std::int64_t id;
+    std::string title;
+    std::optional<std::string> assignee;
+    std::int32_t priority;
+    std::vector<comment_view> comments;
+};
+struct project_view {
+    std::int64_t id;
+    std::string name, owner;
+    std::vector<std::string> members;
+    std::vector<task_view> tasks;
+};
+using view = std::vector<project_view>;
+
+void create_schema(const eagerload::database& db);
+void drop_schema(const eagerload::database& db);
+// Fills the schema with the generated data through insert_all (no row-by-row inserts).
+struct row_counts {
+    std::size_t users, projects, members, tasks, comments;
+};
+row_counts generate(const eagerload::database& db, const config& c);
+
+struct result {
+    view dashboard;
+    std::size_t statements;
+};
+// The hand-written strategy runs raw SOCI on db.soci_pool(): the same sessions.
+result load(strategy s, variant v, const eagerload::database& db, std::int64_t user_id);
+
+// UTF-8 as is, keys sorted, no whitespace; "created" as YYYY-MM-DDTHH:MM:SS.
+std::string to_json(const view& v);
+
+}  // namespace dashboard

@@ -1,0 +1,223 @@
+// The dashboard the way an expert writes it directly against SOCI: the same four
+// statements as the eager plan (same columns, joins, filters and order), fetched in
+// bulk into column vectors and assembled by hand. The floor eagerload is measured
+// against.
+#include <soci/soci.h>
+
+#include <eagerload/timestamp.hpp>
+#include <fmt/format.h>
+
+#include <stdexcept>
+#include <unordered_map>
+
+#include "dashboard.hpp"
+
+namespace dashboard {
+
+namespace {
+
+// Column vectors for one statement, fetched 512 rows at a time.
+class bulk {
+public:
+    explicit bulk(soci::session& s) : st_(s) {}
+
+    std::size_t integer() {
+        ints_.emplace_back(batch);
+        int_ind_.emplace_back(batch);
+        return ints_.size() - 1;
+    }
+    std::size_t text() {
+        texts_.emplace_back(batch);
+        text_ind_.emplace_back(batch);
+        return texts_.size() - 1;
+    }
+    long long i(std::size_t c, std::size_t r) const { return ints_[c][r]; }
+    bool null_i(std::size_t c, std::size_t r) const { return int_ind_[c][r] == soci::i_null; }
+    std::string& t(std::size_t c, std::size_t r) { return texts_[c][r]; }
+    bool null_t(std::size_t c, std::size_t r) const { return text_ind_[c][r] == soci::i_null; }
+
+    // Binds the intos in column order (ints and texts interleaved as `order` says).
+    template <class Row>
+    void run(const std::string& sql, const std::vector<char>& order, std::vector<std::string>& params, Row&& row) {
+        std::size_t ni = 0, nt = 0;
+        for (char kind : order) {
+            if (kind == 'i') st_.exchange(soci::into(ints_[ni], int_ind_[ni])), ++ni;
+            else st_.exchange(soci::into(texts_[nt], text_ind_[nt])), ++nt;
+        }
+        for (auto& p : params) st_.exchange(soci::use(p));
+        st_.alloc();
+        st_.prepare(sql);
+        st_.define_and_bind();
+        for (bool got = st_.execute(true); got; got = st_.fetch()) {
+            const std::size_t n = ints_.empty() ? texts_[0].size() : ints_[0].size();
+            for (std::size_t r = 0; r < n; ++r) row(r);
+            for (auto& v : ints_) v.resize(batch);
+            for (auto& v : int_ind_) v.resize(batch);
+            for (auto& v : texts_) v.resize(batch);
+            for (auto& v : text_ind_) v.resize(batch);
+        }
+    }
+
+private:
+    static constexpr std::size_t batch = 512;
+    soci::statement st_;
+    std::vector<std::vector<long long>> ints_;
+    std::vector<std::vector<soci::indicator>> int_ind_;
+    std::vector<std::vector<std::string>> texts_;
+    std::vector<std::vector<soci::indicator>> text_ind_;
+};
+
+eagerload::timestamp parse(const std::string& s) {
+    eagerload::timestamp t;
+    if (!eagerload::parse_timestamp(s, t)) throw std::runtime_error("handwritten: bad timestamp " + s);
+    return t;
+}
+
+struct dialect_sql {
+    bool pg;
+    std::string in(const std::string& column) const {
+        return pg ? column + " = ANY(CAST(:ids AS bigint[]))" : column + " IN (SELECT value FROM json_each(:ids))";
+    }
+    std::string list(const std::vector<long long>& ids) const {
+        std::string out = pg ? "{" : "[";
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (i) out += ',';
+            out += std::to_string(ids[i]);
+        }
+        return out + (pg ? "}" : "]");
+    }
+};
+
+}  // namespace
+
+result load_handwritten(variant v, const eagerload::database& db, std::int64_t user_id) {
+    soci::connection_pool& pool = db.soci_pool();
+    const std::size_t slot = pool.lease();
+    struct give_back {
+        soci::connection_pool& p;
+        std::size_t s;
+        ~give_back() { p.give_back(s); }
+    } guard{pool, slot};
+    soci::session& s = pool.at(slot);
+    const dialect_sql d{db.sql_dialect() == eagerload::dialect::postgresql};
+    const bool limited = v == variant::limited;
+    std::size_t statements = 0;
+    view out;
+
+    soci::transaction tx(s);  // one snapshot, as eagerload does
+    if (d.pg) s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+
+    // 1. The user's 20 newest projects, owner joined.
+    std::unordered_map<long long, std::size_t> project_at;
+    std::vector<long long> project_ids;
+    {
+        bulk q(s);
+        const auto p_id = q.integer(), p_owner = q.integer(), u_id = q.integer();
+        const auto p_name = q.text(), p_updated = q.text(), u_name = q.text(), u_email = q.text(), u_avatar = q.text();
+        std::vector<std::string> params{std::to_string(user_id)};
+        q.run("SELECT p.id, p.name, p.owner_id, p.updated_at, u.id, u.name, u.email, u.avatar_url "
+              "FROM projects p LEFT JOIN users u ON u.id = p.owner_id "
+              "WHERE EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = :u) "
+              "ORDER BY p.updated_at DESC, p.id DESC LIMIT 20",
+              {'i', 't', 'i', 't', 'i', 't', 't', 't'}, params, [&](std::size_t r) {
+                  project_at[q.i(p_id, r)] = out.size();
+                  project_ids.push_back(q.i(p_id, r));
+                  out.push_back(project_view{q.i(p_id, r), std::move(q.t(p_name, r)), std::move(q.t(u_name, r)), {}, {}});
+              });
+        (void)p_owner, (void)u_id, (void)p_updated, (void)u_email, (void)u_avatar;
+        ++statements;
+    }
+    if (project_ids.empty()) return {std::move(out), statements};
+
+    // 2. Their tasks, assignee joined (top 10 per project in the limited variant).
+    struct task_ref {
+        std::size_t project, task;
+    };
+    std::unordered_map<long long, task_ref> task_at;
+    std::vector<long long> task_ids;
+    {
+        bulk q(s);
+        const auto t_id = q.integer(), t_project = q.integer(), t_assignee = q.integer(), t_priority = q.integer(),
+                   a_id = q.integer();
+        const auto t_title = q.text(), t_created = q.text(), a_name = q.text(), a_email = q.text(), a_avatar = q.text();
+        std::vector<std::string> params{d.list(project_ids)};
+        const std::string columns =
+            "SELECT t.id, t.project_id, t.assignee_id, t.title, t.priority, t.created_at, a.id, a.name, a.email, "
+            "a.avatar_url ";
+        const std::string sql =
+            limited ? columns +
+                          "FROM (SELECT tasks.*, ROW_NUMBER() OVER (PARTITION BY tasks.project_id ORDER BY "
+                          "tasks.priority DESC, tasks.created_at DESC, tasks.id DESC) AS rn FROM tasks WHERE " +
+                          d.in("tasks.project_id") +
+                          ") t LEFT JOIN users a ON a.id = t.assignee_id WHERE t.rn > 0 AND t.rn <= 10 ORDER BY t.rn"
+                    : columns + "FROM tasks t LEFT JOIN users a ON a.id = t.assignee_id WHERE " + d.in("t.project_id") +
+                          " ORDER BY t.priority DESC, t.created_at DESC, t.id DESC";
+        q.run(sql, {'i', 'i', 'i', 't', 'i', 't', 'i', 't', 't', 't'}, params, [&](std::size_t r) {
+            const std::size_t p = project_at.at(q.i(t_project, r));
+            auto& list = out[p].tasks;
+            task_at[q.i(t_id, r)] = {p, list.size()};
+            task_ids.push_back(q.i(t_id, r));
+            list.push_back(task_view{q.i(t_id, r), std::move(q.t(t_title, r)),
+                                     q.null_i(a_id, r) ? std::nullopt : std::optional<std::string>(std::move(q.t(a_name, r))),
+                                     static_cast<std::int32_t>(q.i(t_priority, r)), {}});
+        });
+        (void)t_assignee, (void)t_created, (void)a_email, (void)a_avatar;
+        ++statements;
+    }
+
+    // 3. Their comments, author joined (5 newest per task in the limited variant).
+    if (!task_ids.empty()) {
+        bulk q(s);
+        const auto c_id = q.integer(), c_task = q.integer(), c_author = q.integer(), u_id = q.integer();
+        const auto c_text = q.text(), c_created = q.text(), u_name = q.text(), u_email = q.text(), u_avatar = q.text();
+        std::vector<std::string> params{d.list(task_ids)};
+        const std::string columns =
+            "SELECT c.id, c.task_id, c.author_id, c.text, c.created_at, u.id, u.name, u.email, u.avatar_url ";
+        const std::string sql =
+            limited ? columns +
+                          "FROM (SELECT comments.*, ROW_NUMBER() OVER (PARTITION BY comments.task_id ORDER BY "
+                          "comments.created_at DESC, comments.id DESC) AS rn FROM comments WHERE " +
+                          d.in("comments.task_id") +
+                          ") c LEFT JOIN users u ON u.id = c.author_id WHERE c.rn > 0 AND c.rn <= 5 ORDER BY c.rn"
+                    : columns + "FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE " + d.in("c.task_id") +
+                          " ORDER BY c.created_at DESC, c.id DESC";
+        q.run(sql, {'i', 'i', 'i', 't', 't', 'i', 't', 't', 't'}, params, [&](std::size_t r) {
+            const task_ref& ref = task_at.at(q.i(c_task, r));
+            out[ref.project].tasks[ref.task].comments.push_back(
+                comment_view{std::move(q.t(c_text, r)), std::move(q.t(u_name, r)), parse(q.t(c_created, r))});
+        });
+        (void)c_id, (void)c_author, (void)u_id, (void)u_email, (void)u_avatar;
+        ++statements;
+    }
+
+    // 4. Their members by membership id, user joined.
+    {
+        bulk q(s);
+        const auto m_id = q.integer(), m_project = q.integer(), m_user = q.integer(), u_id = q.integer();
+        const auto u_name = q.text(), u_email = q.text(), u_avatar = q.text();
+        std::vector<std::string> params{d.list(project_ids)};
+        q.run("SELECT m.id, m.project_id, m.user_id, u.id, u.name, u.email, u.avatar_url FROM project_members m "
+              "LEFT JOIN users u ON u.id = m.user_id WHERE " +
+                  d.in("m.project_id") + " ORDER BY m.id",
+              {'i', 'i', 'i', 'i', 't', 't', 't'}, params,
+              [&](std::size_t r) { out[project_at.at(q.i(m_project, r))].members.push_back(std::move(q.t(u_name, r))); });
+        (void)m_id, (void)m_user, (void)u_id, (void)u_email, (void)u_avatar;
+        ++statements;
+    }
+    tx.commit();
+    return {std::move(out), statements};
+}
+
+result load_naive(variant v, const eagerload::database& db, std::int64_t user_id);
+result load_eager(variant v, const eagerload::database& db, std::int64_t user_id);
+
+result load(strategy st, variant v, const eagerload::database& db, std::int64_t user_id) {
+    switch (st) {
+    case strategy::naive: return load_naive(v, db, user_id);
+    case strategy::eager: return load_eager(v, db, user_id);
+    case strategy::handwritten: return load_handwritten(v, db, user_id);
+    }
+    throw std::invalid_argument("unknown strategy");
+}
+
+}  // namespace dashboard
