@@ -3,6 +3,7 @@
 // fed the deduplicated keys of all parent rows of that level as a single list
 // parameter; children are grouped under their parents in the order of the child
 // query. Included at the end of select.hpp.
+#include <deque>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -163,35 +164,31 @@ void prefetch_level(const database& db, std::vector<typename Q::node_type*>& par
     params ps;
     const std::string sql = render_level(spec, db.sql_dialect(), &list, ps);
 
-    std::vector<Child> children;
-    std::vector<K> groups;  // many_to_many: the owner key of each row
+    std::deque<Child> children;  // grows without moving what it holds
+    std::vector<K> groups;       // each child's owner key
     fetch(db, sql, ps, level_sources(spec), [&](result_batch& b) {
         for (std::size_t r = 0; r < b.rows; ++r) {
             std::size_t col = 0;
+            K& g = groups.emplace_back();
             if constexpr (via) {
-                K& g = groups.emplace_back();
                 read_present(b.columns[0], r, g, *spec.through, field_index<typename R::through, R::through_owner_key>);
                 col = 1;
             }
-            read_node(b, col, r, children.emplace_back(), load.q);
+            Child& c = children.emplace_back();
+            read_node(b, col, r, c, load.q);
+            if constexpr (!via) key_of<R::target_key>(c, g);  // never NULL: it matched a key in the list
         }
     });
 
-    if constexpr (L::query::statements > 1) {
-        std::vector<Child*> ptrs;
-        ptrs.reserve(children.size());
-        for (auto& c : children) ptrs.push_back(&c);
-        run_loads(db, ptrs, load.q);
-    }
-
-    for (std::size_t i = 0; i < children.size(); ++i) {
-        K g;
-        if constexpr (via) g = std::move(groups[i]);
-        else if (!key_of<R::target_key>(children[i], g)) continue;
-        auto it = by_key.find(g);
-        if (it == by_key.end()) continue;
-        auto& owners = it->second;
-        if constexpr (R::single) {
+    if constexpr (R::single) {
+        if constexpr (L::query::statements > 1) {
+            std::vector<Child*> ptrs;
+            ptrs.reserve(children.size());
+            for (auto& c : children) ptrs.push_back(&c);
+            run_loads(db, ptrs, load.q);
+        }
+        for (std::size_t i = 0; i < children.size(); ++i) {
+            auto& owners = by_key.find(groups[i])->second;
             auto shared = std::make_shared<const Child>(std::move(children[i]));
             for (auto* p : owners) {
                 auto& slot = std::get<I>(p->loaded);
@@ -200,9 +197,43 @@ void prefetch_level(const database& db, std::vector<typename Q::node_type*>& par
                                             field_index<typename R::target, R::target_key>);
                 slot = shared;
             }
+        }
+    } else {
+        // Size every parent's list exactly, then move each child once into its place.
+        std::vector<std::vector<typename Q::node_type*>*> owners_of(children.size());
+        std::unordered_map<const void*, std::size_t> count;  // per owners list
+        bool shared_keys = false;
+        for (std::size_t i = 0; i < children.size(); ++i) {
+            auto& owners = by_key.find(groups[i])->second;
+            owners_of[i] = &owners;
+            ++count[&owners];
+            shared_keys = shared_keys || owners.size() > 1;
+        }
+        for (auto& [list, n] : count)
+            for (auto* p : *static_cast<const std::vector<typename Q::node_type*>*>(list))
+                std::get<I>(p->loaded).reserve(std::get<I>(p->loaded).size() + n);
+        if (shared_keys) {
+            // Several parents with one key (rows joined twice): complete the children, then copy.
+            if constexpr (L::query::statements > 1) {
+                std::vector<Child*> ptrs;
+                ptrs.reserve(children.size());
+                for (auto& c : children) ptrs.push_back(&c);
+                run_loads(db, ptrs, load.q);
+            }
+            for (std::size_t i = 0; i < children.size(); ++i) {
+                auto& owners = *owners_of[i];
+                for (std::size_t j = 0; j + 1 < owners.size(); ++j) std::get<I>(owners[j]->loaded).push_back(children[i]);
+                std::get<I>(owners.back()->loaded).push_back(std::move(children[i]));
+            }
         } else {
-            for (std::size_t j = 0; j + 1 < owners.size(); ++j) std::get<I>(owners[j]->loaded).push_back(children[i]);
-            std::get<I>(owners.back()->loaded).push_back(std::move(children[i]));
+            std::vector<Child*> placed;
+            if constexpr (L::query::statements > 1) placed.reserve(children.size());
+            for (std::size_t i = 0; i < children.size(); ++i) {
+                auto& list = std::get<I>(owners_of[i]->front()->loaded);
+                list.push_back(std::move(children[i]));
+                if constexpr (L::query::statements > 1) placed.push_back(&list.back());  // reserved: stays put
+            }
+            if constexpr (L::query::statements > 1) run_loads(db, placed, load.q);
         }
     }
 
