@@ -13,7 +13,8 @@
 //
 // --rtt-us R (R > 0) puts a latency proxy (eagerload_latency_proxy) between the client and
 // PostgreSQL that delays every byte R/2 microseconds each way; the data is generated
-// directly, only the timed loads go through the proxy. CONNINFO must then name a TCP host.
+// directly, only the checks and timed loads go through the proxy. The server must listen
+// on TCP (a socket-directory host is replaced by 127.0.0.1).
 //
 // Server CPU: the server must run on this machine. The load test asks one of its own
 // backends for pg_backend_pid(); that backend's parent (field 4 of /proc/PID/stat) is the
@@ -95,42 +96,6 @@ std::vector<std::string> split(std::string_view text, char sep) {
         }
     }
     if (!cur.empty()) out.push_back(cur);
-    return out;
-}
-
-// ---- libpq key=value conninfo: read and replace one key (values without quotes only) -------
-
-std::vector<std::pair<std::string, std::string>> parse_conninfo(const std::string& conninfo) {
-    std::vector<std::pair<std::string, std::string>> out;
-    std::istringstream in(conninfo);
-    std::string word;
-    while (in >> word) {
-        const auto eq = word.find('=');
-        if (eq == std::string::npos || word.find('\'') != std::string::npos)
-            throw std::runtime_error("cannot parse conninfo word \"" + word + "\" (use key=value without quotes)");
-        out.emplace_back(word.substr(0, eq), word.substr(eq + 1));
-    }
-    return out;
-}
-
-std::string conninfo_value(const std::string& conninfo, const std::string& key, const std::string& fallback) {
-    for (const auto& [k, v] : parse_conninfo(conninfo))
-        if (k == key) return v;
-    return fallback;
-}
-
-std::string with_host_port(const std::string& conninfo, const std::string& host, int port) {
-    std::string out = "host=";
-    out += host;
-    out += " port=";
-    out += std::to_string(port);
-    for (const auto& [k, v] : parse_conninfo(conninfo)) {
-        if (k == "host" || k == "hostaddr" || k == "port") continue;
-        out += ' ';
-        out += k;
-        out += '=';
-        out += v;
-    }
     return out;
 }
 
@@ -382,12 +347,9 @@ int main(int argc, char** argv) try {
     std::unique_ptr<latency_proxy> proxy;
     std::string url = direct_url;
     if (rtt_us > 0) {
-        const std::string host = conninfo_value(conninfo, "host", "");
-        if (host.empty() || host[0] == '/')
-            throw std::runtime_error("--rtt-us needs a TCP host in CONNINFO (host=127.0.0.1), not a socket directory");
-        const int port = std::stoi(conninfo_value(conninfo, "port", "5432"));
-        proxy = std::make_unique<latency_proxy>(host, port, std::chrono::microseconds(rtt_us / 2));
-        url = "postgresql:" + with_host_port(conninfo, "127.0.0.1", proxy->port());
+        const auto target = eagerload_bench::pg_target(eagerload_bench::pg_parse_conninfo(conninfo));
+        proxy = std::make_unique<latency_proxy>(target.host, target.port, std::chrono::microseconds(rtt_us / 2));
+        url = "postgresql:" + eagerload_bench::pg_conninfo_through(conninfo, proxy->port());
         fmt::print("through a latency proxy on 127.0.0.1:{}: {} us each way, {} us round trip\n", proxy->port(),
                    rtt_us / 2, rtt_us / 2 * 2);
     }
