@@ -182,6 +182,22 @@ long find_postmaster(const eagerload::database& db) {
     return st->ppid;
 }
 
+// ---- the client's peak resident set size, per run -----------------------------------------
+
+// Resets VmHWM (Linux 4.0+: writing 5 to /proc/self/clear_refs); harmless where unsupported.
+void reset_peak_rss() {
+    std::ofstream f("/proc/self/clear_refs");
+    f << "5";
+}
+
+double peak_rss_mb() {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // "VmHWM:  1234 kB"
+    return 0;
+}
+
 // ---- the load --------------------------------------------------------------------------
 
 struct measurement {
@@ -194,12 +210,20 @@ struct measurement {
     std::optional<double> server_cpu_seconds;
     std::optional<double> server_cpu_ms_per_dashboard;
     std::size_t statements_per_dashboard = 0;
+    bool shared_pool = true;
+    double peak_rss_mb = 0;
 };
 
 measurement run(dashboard::strategy s, dashboard::variant v, const std::string& url, int threads, double seconds,
-                std::int64_t user, long postmaster) {
-    auto db = eagerload::database::open(url, {.pool_size = static_cast<std::size_t>(threads)});
-    dashboard::load(s, v, db, user);  // warm-up: caches, catalog lookups
+                std::int64_t user, long postmaster, bool shared_pool) {
+    reset_peak_rss();
+    // Shared: one handle over a pool of `threads` sessions, every statement leases one.
+    // Per thread: `threads` handles of one session each (the same number of connections).
+    std::vector<eagerload::database> dbs;
+    if (shared_pool) dbs.push_back(eagerload::database::open(url, {.pool_size = static_cast<std::size_t>(threads)}));
+    else
+        for (int t = 0; t < threads; ++t) dbs.push_back(eagerload::database::open(url));
+    dashboard::load(s, v, dbs.front(), user);  // warm-up: caches, catalog lookups
 
     std::atomic<bool> stop{false};
     std::latch ready(threads + 1);
@@ -211,6 +235,7 @@ measurement run(dashboard::strategy s, dashboard::variant v, const std::string& 
     std::atomic<bool> go{false};
     for (int t = 0; t < threads; ++t) {
         workers.emplace_back([&, t] {
+            const eagerload::database& db = dbs[shared_pool ? 0 : static_cast<std::size_t>(t)];
             ready.count_down();
             while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
             long long n = 0;
@@ -236,10 +261,13 @@ measurement run(dashboard::strategy s, dashboard::variant v, const std::string& 
     const auto t1 = clock_type::now();
     const std::optional<double> cpu1 = postmaster ? server_cpu_seconds(postmaster) : std::nullopt;
     if (!error.empty()) throw std::runtime_error(error);
+    const double rss = peak_rss_mb();
 
     measurement m;
     m.strategy = dashboard::to_string(s);
     m.threads = threads;
+    m.shared_pool = shared_pool;
+    m.peak_rss_mb = rss;
     m.seconds = std::chrono::duration<double>(t1 - t0).count();
     for (long long c : counts) m.dashboards += c;
     m.dashboards_per_second = static_cast<double>(m.dashboards) / m.seconds;
@@ -261,10 +289,11 @@ std::string to_json(const std::vector<measurement>& ms) {
         out += fmt::format(
             "  {{\"strategy\": \"{}\", \"threads\": {}, \"rtt_ms\": {:.3f}, \"seconds\": {:.3f}, \"dashboards\": {}, "
             "\"dashboards_per_second\": {:.3f}, \"server_cpu_seconds\": {}, \"server_cpu_ms_per_dashboard\": {}, "
-            "\"statements_per_dashboard\": {}}}{}\n",
+            "\"statements_per_dashboard\": {}, \"pool\": \"{}\", \"client_peak_rss_mb\": {:.1f}}}{}\n",
             m.strategy, m.threads, m.rtt_ms, m.seconds, m.dashboards, m.dashboards_per_second,
             json_number(m.server_cpu_seconds, 3), json_number(m.server_cpu_ms_per_dashboard, 4),
-            m.statements_per_dashboard, i + 1 < ms.size() ? "," : "");
+            m.statements_per_dashboard, m.shared_pool ? "shared" : "per-thread", m.peak_rss_mb,
+            i + 1 < ms.size() ? "," : "");
     }
     out += "]\n";
     return out;
@@ -276,7 +305,7 @@ int main(int argc, char** argv) try {
     std::string conninfo, json_path;
     double seconds = 10;
     long long rtt_us = 0;
-    bool generate_data = true;
+    bool generate_data = true, shared_pool = true;
     std::vector<int> thread_counts{1, 4, 16, 64};
     std::vector<dashboard::strategy> strategies{dashboard::strategy::naive, dashboard::strategy::eager,
                                                 dashboard::strategy::handwritten};
@@ -296,6 +325,12 @@ int main(int argc, char** argv) try {
         } else if (a == "--rtt-us") rtt_us = number(a, value());
         else if (a == "--json") json_path = value();
         else if (a == "--no-generate") generate_data = false;
+        else if (a == "--pool") {
+            const std::string_view p = value();
+            if (p == "shared") shared_pool = true;
+            else if (p == "per-thread") shared_pool = false;
+            else usage(fmt::format("unknown pool mode \"{}\"", p));
+        }
         else if (a == "--threads") {
             thread_counts.clear();
             for (const auto& t : split(value(), ',')) thread_counts.push_back(static_cast<int>(std::max(1LL, number(a, t))));
@@ -374,20 +409,21 @@ int main(int argc, char** argv) try {
 
     fmt::print("{} dashboard of user {}, {:.1f} s per run, RTT {:.3f} ms\n\n", dashboard::to_string(v), cfg.user_id,
                seconds, static_cast<double>(rtt_us / 2 * 2) / 1000.0);
-    fmt::print("{:<12} {:>7} {:>6} {:>10} {:>8} {:>12} {:>11} {:>14} {:>10}\n", "strategy", "threads", "rtt ms",
-               "dashboards", "seconds", "dashboards/s", "server cpu s", "server ms/dash", "stmts/dash");
+    fmt::print("{:<12} {:>7} {:>6} {:>10} {:>8} {:>12} {:>12} {:>14} {:>10} {:>11}\n", "strategy", "threads",
+               "rtt ms", "dashboards", "seconds", "dashboards/s", "server cpu s", "server ms/dash", "stmts/dash",
+               "client MiB");
     std::vector<measurement> results;
     for (const auto s : strategies) {
         for (const int n : thread_counts) {
-            measurement m = run(s, v, url, n, seconds, cfg.user_id, postmaster);
+            measurement m = run(s, v, url, n, seconds, cfg.user_id, postmaster, shared_pool);
             m.rtt_ms = static_cast<double>(rtt_us / 2 * 2) / 1000.0;
             m.statements_per_dashboard = statements[s];
-            fmt::print("{:<12} {:>7} {:>6.3f} {:>10} {:>8.2f} {:>12.2f} {:>11} {:>14} {:>10}\n", m.strategy, m.threads,
-                       m.rtt_ms, m.dashboards, m.seconds, m.dashboards_per_second,
+            fmt::print("{:<12} {:>7} {:>6.3f} {:>10} {:>8.2f} {:>12.2f} {:>12} {:>14} {:>10} {:>11.0f}\n", m.strategy,
+                       m.threads, m.rtt_ms, m.dashboards, m.seconds, m.dashboards_per_second,
                        m.server_cpu_seconds ? fmt::format("{:.2f}", *m.server_cpu_seconds) : std::string("-"),
                        m.server_cpu_ms_per_dashboard ? fmt::format("{:.3f}", *m.server_cpu_ms_per_dashboard)
                                                      : std::string("-"),
-                       m.statements_per_dashboard);
+                       m.statements_per_dashboard, m.peak_rss_mb);
             std::fflush(stdout);
             results.push_back(std::move(m));
             if (!json_path.empty()) {  // rewritten after every run: a partial result survives an abort

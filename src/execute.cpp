@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -16,7 +17,11 @@
 namespace eagerload::detail {
 namespace {
 
-constexpr std::size_t batch_rows = 512;
+// Rows per fetch. SOCI cannot grow the column vectors once fetching started, so the
+// size is chosen up front: the query's limit when it has one (a key lookup must not
+// allocate 256-row buffers), else a size that keeps fetch calls few.
+constexpr std::size_t default_batch_rows = 256;
+constexpr std::size_t max_batch_rows = 1024;
 constexpr std::size_t max_message = 2000;
 
 // SOCI appends every bound value to its messages: a 100,000-id list would make a
@@ -144,7 +149,7 @@ void resize_column(column_data& c, std::vector<soci::indicator>& ind, std::size_
 }  // namespace
 
 void fetch(const database& db, const std::string& sql, const params& ps, std::span<const column_source> columns,
-           const batch_sink& sink) {
+           const batch_sink& sink, std::size_t expected_rows) {
     database_state& state = db.state();
     session_lease lease(state);
     state.record(sql);
@@ -155,14 +160,20 @@ void fetch(const database& db, const std::string& sql, const params& ps, std::sp
     bindings b(ps);
     try {
         soci::statement st(lease.session());
+        // At least 2: SOCI drops the row of a 1-element vector that hits end-of-rowset.
+        const std::size_t rows_per_fetch =
+            expected_rows == 0 ? default_batch_rows : std::clamp<std::size_t>(expected_rows, 2, max_batch_rows);
         for (std::size_t c = 0; c < columns.size(); ++c) {
             batch.columns[c].type = columns[c].table->columns[columns[c].column].type;
-            resize_column(batch.columns[c], inds[c], batch_rows);
+            resize_column(batch.columns[c], inds[c], rows_per_fetch);
             into_column(st, batch.columns[c], inds[c]);
         }
         b.bind(st);
         st.alloc();
-        st.prepare(sql);
+        // One-time: on PostgreSQL one round trip (PQexecParams), where a prepared
+        // statement costs three (PREPARE, EXECUTE, DEALLOCATE). Each statement of a
+        // load runs once, so there is nothing to reuse.
+        st.prepare(sql, soci::details::st_one_time_query);
         st.define_and_bind();
         for (bool got = st.execute(true); got; got = st.fetch()) {
             // SOCI shrinks the vectors to the rows it fetched.
@@ -173,7 +184,7 @@ void fetch(const database& db, const std::string& sql, const params& ps, std::sp
                 for (std::size_t r = 0; r < batch.rows; ++r) n[r] = inds[c][r] == soci::i_null;
             }
             sink(batch);
-            for (std::size_t c = 0; c < columns.size(); ++c) resize_column(batch.columns[c], inds[c], batch_rows);
+            for (std::size_t c = 0; c < columns.size(); ++c) resize_column(batch.columns[c], inds[c], rows_per_fetch);
         }
     } catch (const error&) {
         throw;  // ours (null, conversion): already names table, column and key
@@ -208,9 +219,12 @@ long long fetch_scalar(const database& db, const std::string& sql, const params&
     static const table_info scalar{"(query)", {column_info{"value", col_type::int64, true}}, 0};
     const column_source source{&scalar, 0};
     long long value = 0;
-    fetch(db, sql, ps, std::span<const column_source>(&source, 1), [&](result_batch& b) {
-        if (b.rows > 0 && !b.columns[0].nulls[0]) value = b.columns[0].ints[0];
-    });
+    fetch(
+        db, sql, ps, std::span<const column_source>(&source, 1),
+        [&](result_batch& b) {
+            if (b.rows > 0 && !b.columns[0].nulls[0]) value = b.columns[0].ints[0];
+        },
+        1);
     return value;
 }
 

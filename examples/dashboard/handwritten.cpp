@@ -46,7 +46,7 @@ public:
         }
         for (auto& p : params) st_.exchange(soci::use(p));
         st_.alloc();
-        st_.prepare(sql);
+        st_.prepare(sql, soci::details::st_one_time_query);  // one round trip on PostgreSQL
         st_.define_and_bind();
         for (bool got = st_.execute(true); got; got = st_.fetch()) {
             const std::size_t n = ints_.empty() ? texts_[0].size() : ints_[0].size();

@@ -131,7 +131,7 @@ public:
         static_assert(sizeof...(Loads) == 0, "eagerload: this query loads relations: call load(db) for the graph");
         detail::params ps;
         const std::string text = sql_and_params(db.sql_dialect(), ps);
-        return detail::fetch_rows<T>(db, text, ps);
+        return detail::fetch_rows<T>(db, text, ps, expected_rows());
     }
 
     // The typed graph: all statements run in one snapshot (REPEATABLE READ on
@@ -173,6 +173,8 @@ public:
     // --- for the loader -----------------------------------------------------------
     const detail::select_spec& spec() const noexcept { return spec_; }
     const std::tuple<Loads...>& loads() const noexcept { return loads_; }
+    // The most rows this level can return, 0 when unbounded: sizes fetch buffers.
+    std::size_t expected_rows() const noexcept { return spec_.limit ? static_cast<std::size_t>(*spec_.limit) : 0; }
     const std::optional<long long>& limit_per_parent_value() const noexcept { return per_parent_[0]; }
     const std::optional<long long>& offset_per_parent_value() const noexcept { return per_parent_[1]; }
 

@@ -121,3 +121,22 @@ EAGERLOAD_TEST("hostile strings round-trip as bound values and match exactly") {
     CHECK(select<User>().count(db) == static_cast<long long>(hostile.size() + 1));
     CHECK(get<User>(db, 100).avatar_url == std::nullopt);
 }
+
+EAGERLOAD_TEST("result sizes around fetch batch boundaries all arrive whole") {
+    create_table<User>(db);
+    std::vector<User> users;
+    for (std::int64_t i = 1; i <= 2100; ++i) users.push_back(User{i, "u", "e", {}});
+    insert_all(db, users);
+    // Unlimited queries fetch 256 rows at a time, up to 1024; limited ones size batches by the limit.
+    for (std::int64_t n : {0, 1, 2, 3, 255, 256, 257, 1023, 1024, 1025, 2047, 2048, 2049}) {
+        CAPTURE(n);
+        const auto q = select<User>().where(col<&User::id> <= n).order_by(asc<&User::id>);
+        const auto rows = q.all(db);
+        REQUIRE(rows.size() == static_cast<std::size_t>(std::min<std::int64_t>(n, 2100)));
+        if (!rows.empty()) CHECK(rows.back().id == n);
+        CHECK(q.limit(n).all(db).size() == rows.size());
+        CHECK(q.limit(n + 1).all(db).size() == rows.size());
+    }
+    for (long long limit : {1, 2, 3}) CHECK(select<User>().limit(limit).all(db).size() == static_cast<std::size_t>(limit));
+    CHECK(get<User>(db, 2100).id == 2100);
+}

@@ -43,8 +43,9 @@ struct column_source {
 using batch_sink = std::function<void(result_batch&)>;
 
 // Runs a query; `sink` is called once per batch of rows (possibly never).
+// `expected_rows` (the query's limit, 0 when unknown) sizes the batches.
 void fetch(const database& db, const std::string& sql, const params& ps, std::span<const column_source> columns,
-           const batch_sink& sink);
+           const batch_sink& sink, std::size_t expected_rows = 0);
 
 // Runs a statement that returns no rows.
 void execute(const database& db, const std::string& sql, const params& ps = {});

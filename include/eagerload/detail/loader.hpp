@@ -274,12 +274,15 @@ std::vector<typename Q::node_type> load_graph(const Q& q, const database& db) {
     params ps;
     const std::string sql = render_level(spec, db.sql_dialect(), nullptr, ps);
     std::vector<typename Q::node_type> rows;
-    fetch(db, sql, ps, level_sources(spec), [&](result_batch& b) {
-        for (std::size_t r = 0; r < b.rows; ++r) {
-            std::size_t col = 0;
-            read_node(b, col, r, rows.emplace_back(), q);
-        }
-    });
+    fetch(
+        db, sql, ps, level_sources(spec),
+        [&](result_batch& b) {
+            for (std::size_t r = 0; r < b.rows; ++r) {
+                std::size_t col = 0;
+                read_node(b, col, r, rows.emplace_back(), q);
+            }
+        },
+        q.expected_rows());
     if constexpr (Q::statements > 1) {
         std::vector<typename Q::node_type*> ptrs;
         ptrs.reserve(rows.size());

@@ -70,12 +70,15 @@ std::vector<column_source> row_sources() {
 }
 
 template <class T>
-std::vector<T> fetch_rows(const database& db, const std::string& sql, const params& ps) {
+std::vector<T> fetch_rows(const database& db, const std::string& sql, const params& ps, std::size_t expected_rows) {
     static const std::vector<column_source> sources = row_sources<T>();
     std::vector<T> rows;
-    fetch(db, sql, ps, sources, [&rows](result_batch& b) {
-        for (std::size_t r = 0; r < b.rows; ++r) read_row(b, 0, r, rows.emplace_back());
-    });
+    fetch(
+        db, sql, ps, sources,
+        [&rows](result_batch& b) {
+            for (std::size_t r = 0; r < b.rows; ++r) read_row(b, 0, r, rows.emplace_back());
+        },
+        expected_rows);
     return rows;
 }
 

@@ -1,0 +1,470 @@
+// The story's dashboard (examples/dashboard) loaded naively (N+1), eagerly and by
+// hand-written SOCI, across
+//
+//   backend   sqlite (a temporary file) | postgresql ($EAGERLOAD_BENCH_POSTGRES, a libpq
+//             key=value conninfo; skipped with a note on stderr when unset)
+//   scale     default (tasks_per_project 50) | 10x (tasks_per_project 500)
+//   variant   full | limited (top 10 tasks per project, top 5 comments per task)
+//   strategy  naive | eager | handwritten
+//   rtt       PostgreSQL: rtt0 (loopback) and rtt0.5 (through latency_proxy, 250 us each
+//             way); SQLite is in-process: always rtt0
+//
+// Benchmark names: dashboard/<backend>/<scale>/<variant>/<strategy>/rtt<ms>, to which Google
+// Benchmark appends "/real_time". Counters: statements (per load), rows (projects + members
+// + tasks + comments in the dashboard), rows_per_second, peak_rss_mb (VmHWM; reset at the
+// start of each benchmark when the kernel allows it, see peak_rss_reset), rss_growth_mb
+// (VmRSS with the last loaded dashboard still alive minus VmRSS before the benchmark).
+//
+// Each dataset is generated once per (backend, scale); PostgreSQL keeps each scale in its
+// own schema (eagerload_bench_dashboard_<scale>), dropped at exit. Before anything is
+// timed, every strategy's dashboard is compared (dashboard::to_json) with the eager one:
+// the program aborts on a difference.
+//
+// Iterations: Google Benchmark's own, so any load slower than --benchmark_min_time (0.5 s)
+// runs exactly once. A naive load whose estimate (statements x measured round trip) exceeds
+// $EAGERLOAD_BENCH_MAX_LOAD_SECONDS (default 150) is reported as skipped with the estimate.
+// EAGERLOAD_BENCH_QUICK=1: scales / 10 and --benchmark_min_time=0.05, for smoke runs.
+// EAGERLOAD_BENCH_KEEP=1: keep the PostgreSQL schemas at exit.
+//
+//   export EAGERLOAD_BENCH_POSTGRES="host=127.0.0.1 port=5432 dbname=bench user=bench"
+//   bench_dashboard --benchmark_out=dashboard.json --benchmark_out_format=json
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <unistd.h>
+
+#include <eagerload/database.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <numeric>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dashboard.hpp"
+#include "latency_proxy.hpp"
+
+namespace {
+
+using dashboard::strategy;
+using dashboard::variant;
+using seconds_d = std::chrono::duration<double>;
+
+constexpr std::chrono::microseconds one_way_delay{250};  // 0.5 ms round trip
+constexpr const char* delayed_rtt_name = "rtt0.5";
+
+[[noreturn]] void fail(const std::string& message) {
+    std::fprintf(stderr, "bench_dashboard: %s\n", message.c_str());
+    std::fflush(stderr);
+    std::abort();
+}
+
+void note(const std::string& message) {
+    std::fprintf(stderr, "bench_dashboard: %s\n", message.c_str());
+    std::fflush(stderr);
+}
+
+bool env_flag(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v && std::string(v) != "0";
+}
+
+// ------------------------------------------------------------------ memory
+// Fields of /proc/self/status in MiB (kB / 1024); -1 when unreadable.
+double status_mb(const char* field) {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    const std::string prefix = std::string(field) + ":";
+    while (std::getline(f, line)) {
+        if (line.rfind(prefix, 0) == 0) {
+            std::istringstream in(line.substr(prefix.size()));
+            double kb = 0;
+            in >> kb;
+            return kb / 1024.0;
+        }
+    }
+    return -1;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0): then VmHWM is this benchmark's peak.
+bool reset_peak_rss() {
+    std::ofstream f("/proc/self/clear_refs");
+    f << "5";
+    f.flush();
+    return static_cast<bool>(f);
+}
+
+// ------------------------------------------------------------------ the filter
+// Whether a benchmark of this name would run under --benchmark_filter (so that datasets no
+// selected benchmark needs are not generated). Same rules: a regex searched in the name,
+// a leading '-' negates it.
+bool selected(const std::string& name) {
+    std::string filter = benchmark::GetBenchmarkFilter();
+    if (filter.empty() || filter == "." || filter == "all") return true;
+    bool negate = false;
+    if (filter.front() == '-') negate = true, filter.erase(0, 1);
+    try {
+        return std::regex_search(name, std::regex(filter, std::regex::extended)) != negate;
+    } catch (const std::regex_error&) {
+        return true;  // Google Benchmark reports the bad filter itself
+    }
+}
+
+// ------------------------------------------------------------------ datasets
+struct scale_def {
+    std::string name;
+    int tasks_per_project;
+};
+
+struct reference {
+    bool measured = false;
+    std::size_t statements = 0, rows = 0;
+    double seconds = 0;  // one direct load, during the check
+};
+
+struct dataset {
+    std::string backend, scale;
+    dashboard::config cfg;
+    dashboard::row_counts counts{};
+    std::unique_ptr<eagerload::database> direct, delayed;  // delayed: PostgreSQL through the proxy
+    reference refs[2][3];                                  // [variant][strategy]
+    std::string sqlite_path, pg_schema;
+};
+
+const std::vector<variant> variants{variant::full, variant::limited};
+const std::vector<strategy> strategies{strategy::naive, strategy::eager, strategy::handwritten};
+
+std::string bench_name(const std::string& backend, const std::string& scale, variant v, strategy s,
+                       const std::string& rtt) {
+    std::string name = "dashboard/";
+    name += backend;
+    name += '/';
+    name += scale;
+    name += '/';
+    name += dashboard::to_string(v);
+    name += '/';
+    name += dashboard::to_string(s);
+    name += '/';
+    name += rtt;
+    return name;
+}
+
+std::size_t count_rows(const dashboard::view& view) {
+    std::size_t n = 0;
+    for (const auto& p : view) {
+        n += 1 + p.members.size() + p.tasks.size();
+        for (const auto& t : p.tasks) n += t.comments.size();
+    }
+    return n;
+}
+
+void analyze(const eagerload::database& db) {
+    soci::connection_pool& pool = db.soci_pool();
+    const std::size_t slot = pool.lease();
+    try {
+        pool.at(slot) << "ANALYZE";
+    } catch (...) {
+        pool.give_back(slot);
+        throw;
+    }
+    pool.give_back(slot);
+}
+
+void fill(dataset& d) {
+    dashboard::drop_schema(*d.direct);
+    dashboard::create_schema(*d.direct);
+    const auto t0 = std::chrono::steady_clock::now();
+    d.counts = dashboard::generate(*d.direct, d.cfg);
+    analyze(*d.direct);
+    const double s = seconds_d(std::chrono::steady_clock::now() - t0).count();
+    note(fmt::format("{}/{}: generated {} users, {} projects, {} memberships, {} tasks, {} comments in {:.1f} s",
+                     d.backend, d.scale, d.counts.users, d.counts.projects, d.counts.members, d.counts.tasks,
+                     d.counts.comments, s));
+}
+
+// Every wanted strategy (and always eager and hand-written, which are cheap) builds the
+// same dashboard as eager, in both variants. Records each one's statements and time.
+void check(dataset& d, const std::vector<std::string>& rtts) {
+    for (variant v : variants) {
+        std::string reference_json;
+        for (strategy s : {strategy::eager, strategy::handwritten, strategy::naive}) {
+            bool wanted = s != strategy::naive;
+            for (const auto& rtt : rtts) wanted = wanted || selected(bench_name(d.backend, d.scale, v, s, rtt) + "/real_time");
+            if (!wanted) continue;
+            const auto t0 = std::chrono::steady_clock::now();
+            const dashboard::result r = dashboard::load(s, v, *d.direct, d.cfg.user_id);
+            reference& ref = d.refs[static_cast<int>(v)][static_cast<int>(s)];
+            ref.seconds = seconds_d(std::chrono::steady_clock::now() - t0).count();
+            ref.statements = r.statements;
+            ref.rows = count_rows(r.dashboard);
+            ref.measured = true;
+            const std::string json = dashboard::to_json(r.dashboard);
+            if (r.dashboard.empty()) fail(fmt::format("{}/{}: the dashboard is empty", d.backend, d.scale));
+            if (s == strategy::eager) reference_json = json;
+            else if (json != reference_json)
+                fail(fmt::format("{}/{}/{}: {} built a different dashboard than eager", d.backend, d.scale,
+                                 dashboard::to_string(v), dashboard::to_string(s)));
+        }
+        // The proxy must be transparent: eager through it builds the same dashboard.
+        if (d.delayed) {
+            const dashboard::result r = dashboard::load(strategy::eager, v, *d.delayed, d.cfg.user_id);
+            if (dashboard::to_json(r.dashboard) != reference_json)
+                fail(fmt::format("{}/{}: eager through the latency proxy built a different dashboard", d.backend,
+                                 d.scale));
+        }
+        std::string msg = fmt::format("{}/{}/{}: the strategies agree (", d.backend, d.scale, dashboard::to_string(v));
+        for (strategy s : strategies) {
+            const reference& ref = d.refs[static_cast<int>(v)][static_cast<int>(s)];
+            if (ref.measured)
+                msg += fmt::format("{} {} statements {:.1f} ms; ", dashboard::to_string(s), ref.statements,
+                                   ref.seconds * 1000);
+        }
+        msg += fmt::format("{} rows)", d.refs[static_cast<int>(v)][static_cast<int>(strategy::eager)].rows);
+        note(msg);
+    }
+}
+
+// ------------------------------------------------------------------ the benchmark
+struct bench_case {
+    const dataset* data;
+    const eagerload::database* db;
+    variant v;
+    strategy s;
+    double estimate_seconds;  // < 0: unknown
+    double max_seconds;
+    double rtt_ms;
+};
+
+void run(benchmark::State& state, const bench_case& c) {
+    if (c.estimate_seconds > c.max_seconds) {
+        const reference& ref = c.data->refs[static_cast<int>(c.v)][static_cast<int>(c.s)];
+        char msg[400];
+        std::snprintf(msg, sizeof msg,
+                      "too slow: ~%zu statements x ~%.3f ms per statement at this round trip = ~%.0f s per load, "
+                      "over EAGERLOAD_BENCH_MAX_LOAD_SECONDS=%.0f",
+                      ref.statements, 1000 * c.estimate_seconds / std::max<double>(1, double(ref.statements)),
+                      c.estimate_seconds, c.max_seconds);
+        state.SkipWithError(msg);
+        return;
+    }
+    ::malloc_trim(0);
+    const bool peak_reset = reset_peak_rss();
+    const double rss_before = status_mb("VmRSS");
+    double rss_loaded = rss_before;
+    std::size_t statements = 0, rows = 0;
+    benchmark::IterationCount i = 0;
+    for (auto _ : state) {
+        dashboard::result r = dashboard::load(c.s, c.v, *c.db, c.data->cfg.user_id);
+        statements = r.statements;
+        rows = count_rows(r.dashboard);
+        benchmark::DoNotOptimize(r.dashboard.data());
+        if (++i == state.max_iterations) rss_loaded = status_mb("VmRSS");  // the last dashboard still alive
+    }
+    state.counters["statements"] = static_cast<double>(statements);
+    state.counters["rows"] = static_cast<double>(rows);
+    state.counters["rows_per_second"] =
+        benchmark::Counter(static_cast<double>(rows) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["peak_rss_mb"] = status_mb("VmHWM");
+    state.counters["peak_rss_reset"] = peak_reset ? 1 : 0;
+    state.counters["rss_growth_mb"] = rss_loaded - rss_before;
+    state.counters["rtt_ms"] = c.rtt_ms;
+    state.SetLabel(fmt::format("backend={} scale={} variant={} strategy={}", c.data->backend, c.data->scale,
+                               dashboard::to_string(c.v), dashboard::to_string(c.s)));
+}
+
+std::string median_text(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const double m = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", m);
+    return buf;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const bool quick = env_flag("EAGERLOAD_BENCH_QUICK");
+    // Quick mode: a short minimum time, unless the command line sets its own (later wins).
+    std::vector<char*> args(argv, argv + argc);
+    std::string quick_min_time = "--benchmark_min_time=0.05";
+    if (quick) args.insert(args.begin() + 1, quick_min_time.data());
+    int args_count = static_cast<int>(args.size());
+    args.push_back(nullptr);
+    benchmark::Initialize(&args_count, args.data());
+    if (benchmark::ReportUnrecognizedArguments(args_count, args.data())) return 1;
+
+    double max_load_seconds = 150;
+    if (const char* m = std::getenv("EAGERLOAD_BENCH_MAX_LOAD_SECONDS"); m && *m) max_load_seconds = std::atof(m);
+
+    const std::vector<scale_def> scales =
+        quick ? std::vector<scale_def>{{"default", 5}, {"10x", 50}} : std::vector<scale_def>{{"default", 50}, {"10x", 500}};
+    benchmark::AddCustomContext("eagerload_bench_quick", quick ? "1" : "0");
+
+    std::vector<std::unique_ptr<dataset>> datasets;
+    std::unique_ptr<latency_proxy> proxy;
+    std::string pg_base;       // the conninfo, with client_min_messages=warning
+    double pg_direct_rtt_us = 0, pg_delayed_rtt_us = 0;
+    int status = 0;
+    try {
+        auto any_selected = [&](const std::string& backend, const std::string& scale, const std::string& rtt) {
+            for (variant v : variants)
+                for (strategy s : strategies)
+                    if (selected(bench_name(backend, scale, v, s, rtt) + "/real_time")) return true;
+            return false;
+        };
+
+        // ---- SQLite: one temporary file per scale.
+        for (const scale_def& sc : scales) {
+            if (!any_selected("sqlite", sc.name, "rtt0")) continue;
+            auto d = std::make_unique<dataset>();
+            d->backend = "sqlite";
+            d->scale = sc.name;
+            d->cfg.tasks_per_project = sc.tasks_per_project;
+            d->sqlite_path = (std::filesystem::temp_directory_path() /
+                              fmt::format("eagerload-bench-dashboard-{}-{}.db", ::getpid(), sc.name))
+                                 .string();
+            std::filesystem::remove(d->sqlite_path);
+            d->direct = std::make_unique<eagerload::database>(eagerload::database::open("sqlite:" + d->sqlite_path));
+            datasets.push_back(std::move(d));
+            fill(*datasets.back());
+            check(*datasets.back(), {"rtt0"});
+        }
+
+        // ---- PostgreSQL: one schema per scale; a proxy for the delayed round trips.
+        const char* pg_env = std::getenv("EAGERLOAD_BENCH_POSTGRES");
+        if (!pg_env || !*pg_env) {
+            note("EAGERLOAD_BENCH_POSTGRES is not set: PostgreSQL skipped (set it to a libpq conninfo, e.g. "
+                 "\"host=127.0.0.1 port=5432 dbname=bench user=bench\")");
+        } else {
+            using namespace eagerload_bench;
+            auto keys = pg_parse_conninfo(pg_env);
+            std::string options = keys.count("options") ? keys["options"] + " " : std::string();
+            options += "-c client_min_messages=warning";
+            keys["options"] = options;
+            pg_base = pg_format_conninfo(keys);
+            bool want_delayed = false;
+            for (const scale_def& sc : scales) want_delayed = want_delayed || any_selected("postgresql", sc.name, delayed_rtt_name);
+            if (want_delayed) {
+                const pg_endpoint target = pg_target(keys);
+                proxy = std::make_unique<latency_proxy>(target.host, target.port, one_way_delay);
+                // The round trip as the benchmarks see it, for the report and the estimates.
+                std::vector<double> direct, delayed;
+                for (int pass = 0; pass < 2; ++pass) {
+                    auto a = pg_select1_round_trips_us(pg_base, 100);
+                    auto b = pg_select1_round_trips_us(pg_conninfo_through(pg_base, proxy->port()), 100);
+                    direct.insert(direct.end(), a.begin(), a.end());
+                    delayed.insert(delayed.end(), b.begin(), b.end());
+                }
+                const std::string d = median_text(direct), p = median_text(delayed);
+                pg_direct_rtt_us = std::atof(d.c_str());
+                pg_delayed_rtt_us = std::atof(p.c_str());
+                benchmark::AddCustomContext("postgresql_select1_rtt0_median_us", d);
+                benchmark::AddCustomContext(std::string("postgresql_select1_") + delayed_rtt_name + "_median_us", p);
+                note(fmt::format("PostgreSQL SELECT 1 round trip (median of 200): direct {} us, through the proxy "
+                                 "({} us each way) {} us",
+                                 d, one_way_delay.count(), p));
+            }
+            for (const scale_def& sc : scales) {
+                const bool want0 = any_selected("postgresql", sc.name, "rtt0");
+                const bool want_d = proxy && any_selected("postgresql", sc.name, delayed_rtt_name);
+                if (!want0 && !want_d) continue;
+                auto d = std::make_unique<dataset>();
+                d->backend = "postgresql";
+                d->scale = sc.name;
+                d->cfg.tasks_per_project = sc.tasks_per_project;
+                d->pg_schema = "eagerload_bench_dashboard_" + sc.name;
+                {
+                    soci::session admin(soci::postgresql, pg_base);
+                    admin << fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", d->pg_schema);
+                    admin << fmt::format("CREATE SCHEMA {}", d->pg_schema);
+                }
+                auto scale_keys = keys;
+                scale_keys["options"] = options + " -c search_path=" + d->pg_schema;
+                const std::string conninfo = pg_format_conninfo(scale_keys);
+                d->direct = std::make_unique<eagerload::database>(eagerload::database::open("postgresql:" + conninfo));
+                if (want_d)
+                    d->delayed = std::make_unique<eagerload::database>(
+                        eagerload::database::open("postgresql:" + pg_conninfo_through(conninfo, proxy->port())));
+                datasets.push_back(std::move(d));
+                fill(*datasets.back());
+                std::vector<std::string> rtts;
+                if (want0) rtts.push_back("rtt0");
+                if (want_d) rtts.push_back(delayed_rtt_name);
+                check(*datasets.back(), rtts);
+            }
+        }
+
+        for (const auto& d : datasets) {
+            benchmark::AddCustomContext(fmt::format("dataset_{}_{}", d->backend, d->scale),
+                                        fmt::format("users={} projects={} members={} tasks={} comments={}",
+                                                    d->counts.users, d->counts.projects, d->counts.members,
+                                                    d->counts.tasks, d->counts.comments));
+        }
+
+        // ---- register: per dataset, per round trip, per variant, per strategy.
+        for (const auto& d : datasets) {
+            struct path {
+                std::string rtt;
+                const eagerload::database* db;
+                double rtt_ms;
+            };
+            std::vector<path> paths{{"rtt0", d->direct.get(), 0}};
+            if (d->delayed) paths.push_back({delayed_rtt_name, d->delayed.get(), 2 * one_way_delay.count() / 1000.0});
+            for (const path& p : paths) {
+                for (variant v : variants) {
+                    for (strategy s : strategies) {
+                        const reference& ref = d->refs[static_cast<int>(v)][static_cast<int>(s)];
+                        double estimate = -1;
+                        if (ref.measured) {
+                            estimate = ref.seconds;
+                            if (p.db == d->delayed.get())
+                                estimate += double(ref.statements) * (pg_delayed_rtt_us - pg_direct_rtt_us) / 1e6;
+                        }
+                        const bench_case c{d.get(), p.db, v, s, s == strategy::naive ? estimate : -1, max_load_seconds,
+                                           p.rtt_ms};
+                        benchmark::RegisterBenchmark(bench_name(d->backend, d->scale, v, s, p.rtt).c_str(),
+                                                     [c](benchmark::State& st) { run(st, c); })
+                            ->UseRealTime()
+                            ->Unit(benchmark::kMillisecond);
+                    }
+                }
+            }
+        }
+
+        benchmark::RunSpecifiedBenchmarks();
+    } catch (const std::exception& e) {
+        note(e.what());
+        status = 1;
+    }
+    benchmark::Shutdown();
+
+    // Close every session before the proxy goes, then remove the data.
+    for (auto& d : datasets) {
+        d->delayed.reset();
+        d->direct.reset();
+    }
+    proxy.reset();
+    for (auto& d : datasets) {
+        try {
+            if (!d->sqlite_path.empty()) std::filesystem::remove(d->sqlite_path);
+            if (!d->pg_schema.empty() && !env_flag("EAGERLOAD_BENCH_KEEP")) {
+                soci::session admin(soci::postgresql, pg_base);
+                admin << fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", d->pg_schema);
+            }
+        } catch (const std::exception& e) {
+            note(std::string("cleanup: ") + e.what());
+        }
+    }
+    return status;
+}
