@@ -22,8 +22,11 @@
 //
 // Iterations: Google Benchmark's own, so any load slower than --benchmark_min_time (0.5 s)
 // runs exactly once. A naive load whose estimate (statements x measured round trip) exceeds
-// $EAGERLOAD_BENCH_MAX_LOAD_SECONDS (default 150) is reported as skipped with the estimate.
-// EAGERLOAD_BENCH_QUICK=1: scales / 10 and --benchmark_min_time=0.05, for smoke runs.
+// $EAGERLOAD_BENCH_MAX_LOAD_SECONDS (default 150) is reported as skipped with the estimate
+// (through the proxy: its direct time + statements x what the proxy adds to one statement,
+// measured at start-up).
+// EAGERLOAD_BENCH_QUICK=1: scales / 10, --benchmark_min_time=0.05 and a 5 s cap per load,
+// for smoke runs.
 // EAGERLOAD_BENCH_KEEP=1: keep the PostgreSQL schemas at exit.
 //
 //   export EAGERLOAD_BENCH_POSTGRES="host=127.0.0.1 port=5432 dbname=bench user=bench"
@@ -35,6 +38,7 @@
 #include <unistd.h>
 
 #include <eagerload/database.hpp>
+#include <eagerload/select.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -54,6 +58,7 @@
 
 #include "dashboard.hpp"
 #include "latency_proxy.hpp"
+#include "model.hpp"
 
 namespace {
 
@@ -252,7 +257,7 @@ void run(benchmark::State& state, const bench_case& c) {
         char msg[400];
         std::snprintf(msg, sizeof msg,
                       "too slow: ~%zu statements x ~%.3f ms per statement at this round trip = ~%.0f s per load, "
-                      "over EAGERLOAD_BENCH_MAX_LOAD_SECONDS=%.0f",
+                      "over EAGERLOAD_BENCH_MAX_LOAD_SECONDS=%g",
                       ref.statements, 1000 * c.estimate_seconds / std::max<double>(1, double(ref.statements)),
                       c.estimate_seconds, c.max_seconds);
         state.SkipWithError(msg);
@@ -283,12 +288,20 @@ void run(benchmark::State& state, const bench_case& c) {
                                dashboard::to_string(c.v), dashboard::to_string(c.s)));
 }
 
-std::string median_text(std::vector<double> v) {
+double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
-    const double m = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", m);
-    return buf;
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// Median wall time of one eagerload key lookup (one statement, as naive runs them).
+double statement_seconds(const eagerload::database& db, int n) {
+    std::vector<double> t;
+    for (int i = -1; i < n; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        benchmark::DoNotOptimize(eagerload::find<dashboard::User>(db, 1 + (i + 1) % 100));
+        if (i >= 0) t.push_back(seconds_d(std::chrono::steady_clock::now() - t0).count());
+    }
+    return median(std::move(t));
 }
 
 }  // namespace
@@ -304,7 +317,7 @@ int main(int argc, char** argv) {
     benchmark::Initialize(&args_count, args.data());
     if (benchmark::ReportUnrecognizedArguments(args_count, args.data())) return 1;
 
-    double max_load_seconds = 150;
+    double max_load_seconds = quick ? 5 : 150;
     if (const char* m = std::getenv("EAGERLOAD_BENCH_MAX_LOAD_SECONDS"); m && *m) max_load_seconds = std::atof(m);
 
     const std::vector<scale_def> scales =
@@ -315,6 +328,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<latency_proxy> proxy;
     std::string pg_base;       // the conninfo, with client_min_messages=warning
     double pg_direct_rtt_us = 0, pg_delayed_rtt_us = 0;
+    double pg_statement_extra_seconds = 0;  // what the proxy adds to one eagerload statement
     int status = 0;
     try {
         auto any_selected = [&](const std::string& backend, const std::string& scale, const std::string& rtt) {
@@ -366,14 +380,14 @@ int main(int argc, char** argv) {
                     direct.insert(direct.end(), a.begin(), a.end());
                     delayed.insert(delayed.end(), b.begin(), b.end());
                 }
-                const std::string d = median_text(direct), p = median_text(delayed);
-                pg_direct_rtt_us = std::atof(d.c_str());
-                pg_delayed_rtt_us = std::atof(p.c_str());
-                benchmark::AddCustomContext("postgresql_select1_rtt0_median_us", d);
-                benchmark::AddCustomContext(std::string("postgresql_select1_") + delayed_rtt_name + "_median_us", p);
-                note(fmt::format("PostgreSQL SELECT 1 round trip (median of 200): direct {} us, through the proxy "
-                                 "({} us each way) {} us",
-                                 d, one_way_delay.count(), p));
+                pg_direct_rtt_us = median(direct);
+                pg_delayed_rtt_us = median(delayed);
+                benchmark::AddCustomContext("postgresql_select1_rtt0_median_us", fmt::format("{:.1f}", pg_direct_rtt_us));
+                benchmark::AddCustomContext(fmt::format("postgresql_select1_{}_median_us", delayed_rtt_name),
+                                            fmt::format("{:.1f}", pg_delayed_rtt_us));
+                note(fmt::format("PostgreSQL SELECT 1 round trip (libpq, median of 200): direct {:.1f} us, through "
+                                 "the proxy ({} us each way) {:.1f} us",
+                                 pg_direct_rtt_us, one_way_delay.count(), pg_delayed_rtt_us));
             }
             for (const scale_def& sc : scales) {
                 const bool want0 = any_selected("postgresql", sc.name, "rtt0");
@@ -398,6 +412,18 @@ int main(int argc, char** argv) {
                         eagerload::database::open("postgresql:" + pg_conninfo_through(conninfo, proxy->port())));
                 datasets.push_back(std::move(d));
                 fill(*datasets.back());
+                if (want_d && pg_statement_extra_seconds == 0) {
+                    const dataset& ds = *datasets.back();
+                    const double direct = statement_seconds(*ds.direct, 30);
+                    const double delayed = statement_seconds(*ds.delayed, 30);
+                    pg_statement_extra_seconds = std::max(0.0, delayed - direct);
+                    benchmark::AddCustomContext("postgresql_statement_rtt0_median_us", fmt::format("{:.1f}", direct * 1e6));
+                    benchmark::AddCustomContext(fmt::format("postgresql_statement_{}_median_us", delayed_rtt_name),
+                                                fmt::format("{:.1f}", delayed * 1e6));
+                    note(fmt::format("one eagerload statement (find<User>, median of 30): direct {:.1f} us, through "
+                                     "the proxy {:.1f} us",
+                                     direct * 1e6, delayed * 1e6));
+                }
                 std::vector<std::string> rtts;
                 if (want0) rtts.push_back("rtt0");
                 if (want_d) rtts.push_back(delayed_rtt_name);
@@ -429,7 +455,7 @@ int main(int argc, char** argv) {
                         if (ref.measured) {
                             estimate = ref.seconds;
                             if (p.db == d->delayed.get())
-                                estimate += double(ref.statements) * (pg_delayed_rtt_us - pg_direct_rtt_us) / 1e6;
+                                estimate += double(ref.statements) * pg_statement_extra_seconds;
                         }
                         const bench_case c{d.get(), p.db, v, s, s == strategy::naive ? estimate : -1, max_load_seconds,
                                            p.rtt_ms};
