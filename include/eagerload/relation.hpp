@@ -52,37 +52,27 @@ struct belongs_to_relation {
     static constexpr bool optional = detail::is_nullable<FK>;  // a NULL FK has no target
 };
 
-template <auto FK, auto PK, class Tag = void>
-struct has_many_relation {
+// has_many and has_one: the target holds the foreign key; they differ in cardinality.
+template <auto FK, auto PK, relation_kind Kind, class Tag>
+struct reverse_fk_relation {
     static_assert(detail::data_member_pointer<FK> && detail::data_member_pointer<PK>,
-                  "eagerload: has_many<&Target::fk, &Owner::key> takes two member pointers");
+                  "eagerload: has_many/has_one<&Target::fk, &Owner::key> take two member pointers");
     static_assert(detail::same_key_type<FK, PK>,
-                  "eagerload: has_many: the foreign key's type differs from the referenced key's type");
+                  "eagerload: has_many/has_one: the foreign key's type differs from the referenced key's type");
     using owner = detail::class_of<PK>;
     using target = detail::class_of<FK>;
     using through = void;
-    static constexpr relation_kind kind = relation_kind::has_many;
+    static constexpr relation_kind kind = Kind;
     static constexpr auto owner_key = PK;
     static constexpr auto target_key = FK;
-    static constexpr bool single = false;
-    static constexpr bool optional = false;
+    static constexpr bool single = Kind == relation_kind::has_one;
+    static constexpr bool optional = single;  // an owner may have none
 };
 
 template <auto FK, auto PK, class Tag = void>
-struct has_one_relation {
-    static_assert(detail::data_member_pointer<FK> && detail::data_member_pointer<PK>,
-                  "eagerload: has_one<&Target::fk, &Owner::key> takes two member pointers");
-    static_assert(detail::same_key_type<FK, PK>,
-                  "eagerload: has_one: the foreign key's type differs from the referenced key's type");
-    using owner = detail::class_of<PK>;
-    using target = detail::class_of<FK>;
-    using through = void;
-    static constexpr relation_kind kind = relation_kind::has_one;
-    static constexpr auto owner_key = PK;
-    static constexpr auto target_key = FK;
-    static constexpr bool single = true;
-    static constexpr bool optional = true;  // an owner may have none
-};
+using has_many_relation = reverse_fk_relation<FK, PK, relation_kind::has_many, Tag>;
+template <auto FK, auto PK, class Tag = void>
+using has_one_relation = reverse_fk_relation<FK, PK, relation_kind::has_one, Tag>;
 
 template <auto OwnerPK, auto JoinOwnerFK, auto JoinTargetFK, auto TargetPK, class Tag = void>
 struct many_to_many_relation {

@@ -180,13 +180,19 @@ void prefetch_level(const database& db, std::vector<typename Q::node_type*>& par
         }
     });
 
-    if constexpr (R::single) {
+    // Runs the level's own prefetches over the children where they are now.
+    auto complete_children = [&] {
         if constexpr (L::query::statements > 1) {
             std::vector<Child*> ptrs;
             ptrs.reserve(children.size());
             for (auto& c : children) ptrs.push_back(&c);
             run_loads(db, ptrs, load.q);
         }
+    };
+    using owners_t = std::vector<typename Q::node_type*>;
+
+    if constexpr (R::single) {
+        complete_children();
         for (std::size_t i = 0; i < children.size(); ++i) {
             auto& owners = by_key.find(groups[i])->second;
             auto shared = std::make_shared<const Child>(std::move(children[i]));
@@ -200,8 +206,8 @@ void prefetch_level(const database& db, std::vector<typename Q::node_type*>& par
         }
     } else {
         // Size every parent's list exactly, then move each child once into its place.
-        std::vector<std::vector<typename Q::node_type*>*> owners_of(children.size());
-        std::unordered_map<const void*, std::size_t> count;  // per owners list
+        std::vector<owners_t*> owners_of(children.size());
+        std::unordered_map<owners_t*, std::size_t> count;  // children per owners list
         bool shared_keys = false;
         for (std::size_t i = 0; i < children.size(); ++i) {
             auto& owners = by_key.find(groups[i])->second;
@@ -209,17 +215,11 @@ void prefetch_level(const database& db, std::vector<typename Q::node_type*>& par
             ++count[&owners];
             shared_keys = shared_keys || owners.size() > 1;
         }
-        for (auto& [list, n] : count)
-            for (auto* p : *static_cast<const std::vector<typename Q::node_type*>*>(list))
-                std::get<I>(p->loaded).reserve(std::get<I>(p->loaded).size() + n);
+        for (auto& [owners, n] : count)
+            for (auto* p : *owners) std::get<I>(p->loaded).reserve(std::get<I>(p->loaded).size() + n);
         if (shared_keys) {
             // Several parents with one key (rows joined twice): complete the children, then copy.
-            if constexpr (L::query::statements > 1) {
-                std::vector<Child*> ptrs;
-                ptrs.reserve(children.size());
-                for (auto& c : children) ptrs.push_back(&c);
-                run_loads(db, ptrs, load.q);
-            }
+            complete_children();
             for (std::size_t i = 0; i < children.size(); ++i) {
                 auto& owners = *owners_of[i];
                 for (std::size_t j = 0; j + 1 < owners.size(); ++j) std::get<I>(owners[j]->loaded).push_back(children[i]);
