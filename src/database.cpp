@@ -109,7 +109,7 @@ soci::connection_pool& database::soci_pool() const noexcept { return state_->poo
 
 // --- transactions ---------------------------------------------------------------
 
-transaction::transaction(database& db, isolation level) : db_(db), slot_(detail::npos) {
+transaction::transaction(const database& db, isolation level) : db_(db), slot_(detail::npos) {
     auto& st = db_.state();
     if (st.pinned_slot() != detail::npos)
         throw error("eagerload: a transaction is already open on this database in this thread");

@@ -11,8 +11,7 @@ namespace eagerload::detail {
 
 snapshot::snapshot(const database& db, bool needed) {
     if (!needed || db.state().pinned_slot() != npos) return;
-    database handle = db;
-    tx_ = std::make_unique<transaction>(handle, isolation::repeatable_read);
+    tx_ = std::make_unique<transaction>(db, isolation::repeatable_read);
 }
 
 snapshot::~snapshot() = default;  // an uncommitted snapshot rolls back

@@ -60,7 +60,7 @@ enum class isolation { default_level, read_committed, repeatable_read, serializa
 // On SQLite every isolation level is SQLite's own (serializable, one writer).
 class transaction {
 public:
-    explicit transaction(database& db, isolation level = isolation::default_level);
+    explicit transaction(const database& db, isolation level = isolation::default_level);
     ~transaction();
     transaction(const transaction&) = delete;
     transaction& operator=(const transaction&) = delete;
