@@ -13,6 +13,8 @@ namespace {
 
 // (state, slot) pairs this thread pinned with an open transaction.
 thread_local std::vector<std::pair<const database_state*, std::size_t>> pinned;
+// This thread's counter_scope::this_thread counters, by database.
+thread_local std::vector<std::pair<const database_state*, query_counter*>> thread_counters;
 
 std::string redact(const std::string& target) {
     static const std::regex password(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
@@ -21,19 +23,29 @@ std::string redact(const std::string& target) {
 
 }  // namespace
 
-void database_state::add_counter(query_counter* c) {
+void database_state::add_counter(query_counter* c, counter_scope scope) {
+    if (scope == counter_scope::this_thread) {
+        thread_counters.emplace_back(this, c);
+        return;
+    }
     std::lock_guard lock(counters_mutex_);
     counters_.push_back(c);
     active_counters_.store(counters_.size(), std::memory_order_release);
 }
 
-void database_state::remove_counter(query_counter* c) {
+void database_state::remove_counter(query_counter* c, counter_scope scope) {
+    if (scope == counter_scope::this_thread) {
+        std::erase(thread_counters, std::pair<const database_state*, query_counter*>(this, c));
+        return;
+    }
     std::lock_guard lock(counters_mutex_);
     counters_.erase(std::remove(counters_.begin(), counters_.end(), c), counters_.end());
     active_counters_.store(counters_.size(), std::memory_order_release);
 }
 
 void database_state::record(const std::string& sql) {
+    for (const auto& [st, c] : thread_counters)
+        if (st == this) c->record(sql);
     if (active_counters_.load(std::memory_order_acquire) == 0) return;
     std::lock_guard lock(counters_mutex_);
     for (query_counter* c : counters_) c->record(sql);
@@ -153,8 +165,10 @@ transaction::~transaction() {
 
 // --- counters -----------------------------------------------------------------------
 
-query_counter::query_counter(const database& db) : db_(db) { db_.state().add_counter(this); }
-query_counter::~query_counter() { db_.state().remove_counter(this); }
+query_counter::query_counter(const database& db, counter_scope scope) : db_(db), scope_(scope) {
+    db_.state().add_counter(this, scope_);
+}
+query_counter::~query_counter() { db_.state().remove_counter(this, scope_); }
 
 void query_counter::record(const std::string& sql) {
     std::lock_guard lock(mutex_);

@@ -24,8 +24,8 @@ public:
     soci::connection_pool& pool() noexcept { return *pool_; }
     std::size_t size() const noexcept { return size_; }
 
-    void add_counter(query_counter* c);
-    void remove_counter(query_counter* c);
+    void add_counter(query_counter* c, counter_scope scope);
+    void remove_counter(query_counter* c, counter_scope scope);
     void record(const std::string& sql);
 
     // The slot this thread pinned with a transaction, or npos.

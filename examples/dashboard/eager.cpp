@@ -36,7 +36,7 @@ std::vector<std::string> eager_plan(variant v, eagerload::dialect d) {
 result load_eager(variant v, const eagerload::database& db, std::int64_t user_id) {
     const auto query = dashboard_query(v, user_id);
     static_assert(decltype(query)::statements == 4);
-    eagerload::query_counter counter(db);
+    eagerload::query_counter counter(db, eagerload::counter_scope::this_thread);
     view out;
     // The graph is ours: move its strings into the view rather than copy them.
     for (auto& p : query.load(db)) {

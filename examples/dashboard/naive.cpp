@@ -13,7 +13,7 @@ namespace dashboard {
 
 result load_naive(variant v, const eagerload::database& db, std::int64_t user_id) {
     using namespace eagerload;
-    query_counter counter(db);
+    query_counter counter(db, counter_scope::this_thread);  // this load only, whatever other threads run
     view out;
     const auto projects = select<Project>()
                               .where(exists(members, col<&ProjectMember::user_id> == user_id))

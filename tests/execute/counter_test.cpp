@@ -79,3 +79,32 @@ EAGERLOAD_TEST("EAGERLOAD_CHECK_STATEMENTS passes on the exact count") {
     }
     EAGERLOAD_REQUIRE_STATEMENTS(db, 0) {}
 }
+
+EAGERLOAD_TEST("a this_thread counter counts only its own thread's statements") {
+    create_table<User>(db);
+    insert(db, User{1, "a", "a@x", {}});
+    auto pooled = ctx.open(3);
+    query_counter everyone(pooled);
+    std::vector<std::size_t> counted(2);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t)
+        threads.emplace_back([&, t] {
+            query_counter mine(pooled, counter_scope::this_thread);
+            for (int i = 0; i < 10 * (t + 1); ++i) get<User>(pooled, 1);
+            counted[static_cast<std::size_t>(t)] = mine.count();
+        });
+    query_counter main_thread(pooled, counter_scope::this_thread);
+    select<User>().count(pooled);
+    for (auto& th : threads) th.join();
+    CHECK(counted[0] == 10);
+    CHECK(counted[1] == 20);
+    CHECK(main_thread.count() == 1);
+    CHECK(everyone.count() == 31);
+    {
+        query_counter outer(pooled, counter_scope::this_thread);
+        query_counter inner(pooled, counter_scope::this_thread);
+        get<User>(pooled, 1);
+        CHECK(inner.count() == 1);
+        CHECK(outer.count() == 1);
+    }
+}
