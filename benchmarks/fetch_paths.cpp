@@ -1,15 +1,16 @@
 // Materializing N rows of a 4-column table into std::vector<Row>, side by side:
 //
-//   eagerload                       select<Row>().where(col<&Row::id> <= n).order_by(asc<&Row::id>).all(db)
-//   soci_bulk_vectors               one soci::statement, prepared once, into(std::vector<...>) per column,
-//                                   batch 512, re-executed each iteration
-//   soci_bulk_vectors_prepare_each  the same, but the statement is prepared on every call, as the
-//                                   library has to (isolates the cost of preparing)
-//   soci_rowset_row                 soci::rowset<soci::row> + get<long long>/get<std::string>
-//   libpq_raw / sqlite3_raw         the floor: the C client library directly
+//   eagerload                   select<Row>().where(col<&Row::id> <= n).order_by(asc<&Row::id>).all(db)
+//   soci_bulk_vectors           one soci::statement, prepared once, into(std::vector<...>) per column,
+//                               batch 512, re-executed each iteration
+//   soci_bulk_vectors_one_shot  the same, but a new one-time statement on every call, as the library
+//                               does (PostgreSQL: one PQexecParams round trip, no PREPARE/DEALLOCATE)
+//   soci_rowset_row             soci::rowset<soci::row> + get<long long>/get<std::string>
+//   libpq_raw / sqlite3_raw     the floor: the C client library directly
 //
 // on SQLite (a temporary file) and on PostgreSQL ($EAGERLOAD_BENCH_POSTGRES, libpq key=value
-// form; when unset only SQLite runs). Every path returns `id <= n ORDER BY id`, timestamps
+// form; when unset only SQLite runs; the data goes to a schema of the process's own, dropped at
+// exit). Every path returns `id <= n ORDER BY id`, timestamps
 // travel as text and are parsed by eagerload::parse_timestamp everywhere, so the paths differ
 // only in how rows get from the client library into the structs. Each iteration checks the row
 // count and a checksum (sum of ids + total title length) and aborts on a mismatch; before
@@ -123,6 +124,7 @@ struct backend {
     kind k;
     std::string name;    // "sqlite" / "postgresql"
     std::string target;  // file path / conninfo
+    std::string schema;  // PostgreSQL: this process's own schema, dropped at exit
     eagerload::database db;
     std::unique_ptr<soci::session> sql;  // for the SOCI paths
     PGconn* pg = nullptr;                // libpq_raw
@@ -156,11 +158,20 @@ std::vector<Row> via_eagerload(backend& b, long long n) {
 // SOCI bulk fetch: one statement with a vector per column.
 class soci_bulk {
 public:
-    soci_bulk(soci::session& s)
+    // one_time: SOCI's one-time query (on PostgreSQL one PQexecParams round trip, as the
+    // library does); otherwise a named prepared statement, meant to be executed many times.
+    soci_bulk(soci::session& s, bool one_time)
         : ids_(batch), projects_(batch), titles_(batch), stamps_(batch), i_id_(batch), i_project_(batch),
-          i_title_(batch), i_stamp_(batch),
-          st_((s.prepare << select_sql, soci::into(ids_, i_id_), soci::into(projects_, i_project_),
-               soci::into(titles_, i_title_), soci::into(stamps_, i_stamp_), soci::use(n_))) {}
+          i_title_(batch), i_stamp_(batch), st_(s) {
+        st_.exchange(soci::into(ids_, i_id_));
+        st_.exchange(soci::into(projects_, i_project_));
+        st_.exchange(soci::into(titles_, i_title_));
+        st_.exchange(soci::into(stamps_, i_stamp_));
+        st_.exchange(soci::use(n_));
+        st_.alloc();
+        st_.prepare(select_sql, one_time ? soci::details::st_one_time_query : soci::details::st_repeatable_query);
+        st_.define_and_bind();
+    }
 
     std::vector<Row> run(long long n) {
         n_ = n;
@@ -279,12 +290,12 @@ std::vector<path> paths_for(const backend& b) {
                      return nullptr;
                  }});
     p.push_back({"soci_bulk_vectors", [](backend& be, fetcher& f) -> std::shared_ptr<void> {
-                     auto s = std::make_shared<soci_bulk>(*be.sql);
+                     auto s = std::make_shared<soci_bulk>(*be.sql, false);
                      f = [s](long long n) { return s->run(n); };
                      return s;
                  }});
-    p.push_back({"soci_bulk_vectors_prepare_each", [](backend& be, fetcher& f) -> std::shared_ptr<void> {
-                     f = [&be](long long n) { return soci_bulk(*be.sql).run(n); };
+    p.push_back({"soci_bulk_vectors_one_shot", [](backend& be, fetcher& f) -> std::shared_ptr<void> {
+                     f = [&be](long long n) { return soci_bulk(*be.sql, true).run(n); };
                      return nullptr;
                  }});
     p.push_back({"soci_rowset_row", [](backend& be, fetcher& f) -> std::shared_ptr<void> {
@@ -307,6 +318,23 @@ std::vector<path> paths_for(const backend& b) {
 }
 
 // ------------------------------------------------------------------ setup
+// PostgreSQL: everything lives in a schema of this process's own, so two runs (or other
+// programs) on the same database do not trip over each other's fetch_rows.
+void use_own_schema(backend& b) {
+    b.schema = "eagerload_bench_fetch_paths_" + std::to_string(::getpid());
+    *b.sql << "SET client_min_messages = warning";
+    *b.sql << ("DROP SCHEMA IF EXISTS " + b.schema + " CASCADE");
+    *b.sql << ("CREATE SCHEMA " + b.schema);
+    const std::string set_path = "SET search_path TO " + b.schema;
+    *b.sql << set_path;
+    soci::connection_pool& pool = b.db.soci_pool();  // the library's sessions
+    for (std::size_t i = 0; i < b.db.pool_size(); ++i) pool.at(i) << set_path;
+    PGresult* res = PQexec(b.pg, set_path.c_str());
+    const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!ok) fail("libpq: " + set_path + ": " + PQerrorMessage(b.pg));
+}
+
 void seed(backend& b) {
     eagerload::drop_table<Row>(b.db);
     eagerload::create_table<Row>(b.db);
@@ -323,6 +351,7 @@ void open_clients(backend& b) {
         b.sql = std::make_unique<soci::session>(soci::postgresql, b.target);
         b.pg = PQconnectdb(b.target.c_str());
         if (PQstatus(b.pg) != CONNECTION_OK) fail(std::string("libpq: ") + PQerrorMessage(b.pg));
+        use_own_schema(b);
     } else {
         b.sql = std::make_unique<soci::session>(soci::sqlite3, "db=\"" + b.target + "\"");
         if (sq::sqlite3_open_v2(b.target.c_str(), &b.lite, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
@@ -414,7 +443,7 @@ int main(int argc, char** argv) {
 
     try {
         for (auto& b : backends)
-            if (b->k == kind::postgresql) eagerload::drop_table<Row>(b->db);
+            if (b->k == kind::postgresql) *b->sql << ("DROP SCHEMA IF EXISTS " + b->schema + " CASCADE");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_fetch_paths: cleanup: %s\n", e.what());
     }

@@ -16,7 +16,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <list>
@@ -33,7 +32,7 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-constexpr std::size_t read_size = 64 * 1024;
+constexpr std::size_t read_size = 256 * 1024;
 // A direction stops reading while this much is waiting for delivery: back-pressure
 // instead of unbounded memory when the receiving side does not read.
 constexpr std::size_t max_queued_bytes = 8 * 1024 * 1024;
@@ -48,29 +47,16 @@ void set_nodelay(int fd) {
 }
 
 struct chunk {
-    enum class kind { data, eof, reset };
     clock_type::time_point due;
-    std::vector<char> bytes;
-    kind what = kind::data;
-};
-
-struct connection;
-
-// One direction of one connection: `from` is read, `to` is written.
-struct direction {
-    int from = -1, to = -1;
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::deque<chunk> queue;
-    std::size_t queued_bytes = 0;
-    bool stop = false;
+    std::vector<char> bytes;  // empty: the end of the stream (EOF or reset), in order
+    bool reset = false;
 };
 
 struct connection {
     int client = -1, server = -1;
-    direction up, down;  // up: client -> server; down: server -> client
-    std::thread threads[4];
+    std::thread threads[2];  // client -> server, server -> client
     std::atomic<int> running{0};
+    std::atomic<bool> stop{false};
     std::once_flag aborted;
 
     ~connection() {
@@ -78,14 +64,10 @@ struct connection {
         if (server >= 0) ::close(server);
     }
 
-    // Tear the connection down: wakes every thread of it (blocked reads and writes fail).
+    // Tear the connection down: wakes both threads (polls return, reads and writes fail).
     void abort() {
         std::call_once(aborted, [this] {
-            for (direction* d : {&up, &down}) {
-                std::lock_guard lock(d->mutex);
-                d->stop = true;
-                d->changed.notify_all();
-            }
+            stop = true;
             ::shutdown(client, SHUT_RDWR);
             ::shutdown(server, SHUT_RDWR);
         });
@@ -97,70 +79,96 @@ struct connection {
     }
 };
 
-void read_loop(connection& c, direction& d, std::chrono::microseconds delay) {
-    std::vector<char> buffer(read_size);
-    for (;;) {
-        const ssize_t n = ::recv(d.from, buffer.data(), buffer.size(), 0);
+bool send_all(int fd, const char* data, std::size_t size) {
+    std::size_t sent = 0;
+    while (sent < size) {
+        const ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        const auto now = clock_type::now();
-        std::unique_lock lock(d.mutex);
-        if (d.stop) break;
-        if (n > 0) {
-            d.changed.wait(lock, [&] { return d.stop || d.queued_bytes < max_queued_bytes; });
-            if (d.stop) break;
-            d.queue.push_back(chunk{now + delay, std::vector<char>(buffer.data(), buffer.data() + n)});
-            d.queued_bytes += static_cast<std::size_t>(n);
-            d.changed.notify_all();
-            continue;
-        }
-        // 0: orderly shutdown of the sending side; < 0: reset or error. Either is delivered
-        // in order, after the bytes that came before it, with the same delay.
-        d.queue.push_back(chunk{now + delay, {}, n == 0 ? chunk::kind::eof : chunk::kind::reset});
-        d.changed.notify_all();
-        break;
+        if (n <= 0) return false;
+        sent += static_cast<std::size_t>(n);
     }
-    c.running.fetch_sub(1);
+    return true;
 }
 
-void deliver_loop(connection& c, direction& d) {
+// One direction of one connection, in one thread: reads `from` as bytes arrive, stamps
+// each chunk with its arrival time, and writes it to `to` once (arrival + delay) has come,
+// in order; between the two it sleeps in ppoll() until the next chunk is due or more
+// bytes arrive. Ends after delivering the end of the stream (a half-close is passed on as
+// one; a reset or an error tears the whole connection down).
+void forward(connection& c, int from, int to, std::chrono::microseconds delay) {
     // Sleep precisely: the default timer slack (50 us) would be a fifth of a 250 us delay.
     ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-    for (;;) {
-        chunk next;
-        {
-            std::unique_lock lock(d.mutex);
-            d.changed.wait(lock, [&] { return d.stop || !d.queue.empty(); });
-            if (d.stop) break;
-            next = std::move(d.queue.front());
-            d.queue.pop_front();
+    std::deque<chunk> queue;
+    std::size_t queued_bytes = 0;
+    bool reading = true;
+    std::vector<char> buffer(read_size), batch;
+    while (!c.stop.load()) {
+        // Wait for bytes (unless the stream ended or too much waits already) or the next due time.
+        const bool poll_read = reading && queued_bytes < max_queued_bytes;
+        pollfd p{from, static_cast<short>(poll_read ? POLLIN : 0), 0};
+        timespec timeout{};
+        const timespec* wait = nullptr;  // forever
+        if (!queue.empty()) {
+            const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(queue.front().due - clock_type::now());
+            if (left.count() > 0) {
+                timeout.tv_sec = static_cast<time_t>(left.count() / 1'000'000'000);
+                timeout.tv_nsec = static_cast<long>(left.count() % 1'000'000'000);
+            }
+            wait = &timeout;
         }
-        std::this_thread::sleep_until(next.due);
-        if (next.what == chunk::kind::eof) {
-            ::shutdown(d.to, SHUT_WR);
-            break;
+        if (poll_read || wait) {
+            const int r = ::ppoll(&p, poll_read ? 1 : 0, wait, nullptr);
+            if (r < 0 && errno != EINTR) break;
         }
-        if (next.what == chunk::kind::reset) {
-            c.abort();
-            break;
+        if (c.stop.load()) break;
+        if (poll_read && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
+            // Take everything there is (a server writes a big result 8 KB at a time): one
+            // chunk, stamped after its last byte arrived, so no byte is delivered early.
+            std::size_t got = 0;
+            ssize_t n = 0;
+            int error = 0;
+            while (got < buffer.size()) {
+                n = ::recv(from, buffer.data() + got, buffer.size() - got, MSG_DONTWAIT);
+                if (n < 0 && errno == EINTR) continue;
+                if (n < 0) error = errno;
+                if (n <= 0) break;
+                got += static_cast<std::size_t>(n);
+            }
+            const auto due = clock_type::now() + delay;
+            if (got > 0) {
+                queue.push_back(chunk{due, std::vector<char>(buffer.data(), buffer.data() + got)});
+                queued_bytes += got;
+            }
+            if (n == 0 || (n < 0 && error != EAGAIN && error != EWOULDBLOCK)) {
+                queue.push_back(chunk{due, {}, n < 0});  // the end of the stream, delivered in order
+                reading = false;
+            }
         }
-        std::size_t sent = 0;
-        bool failed = false;
-        while (sent < next.bytes.size()) {
-            const ssize_t n = ::send(d.to, next.bytes.data() + sent, next.bytes.size() - sent, MSG_NOSIGNAL);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                failed = true;
+        // Deliver everything due by now in one write, up to the end of the stream.
+        const auto now = clock_type::now();
+        batch.clear();
+        bool end = false, reset = false;
+        while (!queue.empty() && queue.front().due <= now) {
+            chunk& front = queue.front();
+            if (front.bytes.empty()) {
+                end = true;
+                reset = front.reset;
+                queue.pop_front();
                 break;
             }
-            sent += static_cast<std::size_t>(n);
+            batch.insert(batch.end(), front.bytes.begin(), front.bytes.end());
+            queued_bytes -= front.bytes.size();
+            queue.pop_front();
         }
-        if (failed) {
+        if (!batch.empty() && !send_all(to, batch.data(), batch.size())) {
             c.abort();
             break;
         }
-        std::lock_guard lock(d.mutex);
-        d.queued_bytes -= next.bytes.size();
-        d.changed.notify_all();
+        if (end) {
+            if (reset) c.abort();
+            else ::shutdown(to, SHUT_WR);
+            break;
+        }
     }
     c.running.fetch_sub(1);
 }
@@ -219,15 +227,11 @@ struct latency_proxy::impl {
         auto c = std::make_unique<connection>();
         c->client = client;
         c->server = server;
-        c->up.from = client, c->up.to = server;
-        c->down.from = server, c->down.to = client;
-        c->running = 4;
+        c->running = 2;
         connection& ref = *c;
         try {
-            ref.threads[0] = std::thread(read_loop, std::ref(ref), std::ref(ref.up), delay);
-            ref.threads[1] = std::thread(deliver_loop, std::ref(ref), std::ref(ref.up));
-            ref.threads[2] = std::thread(read_loop, std::ref(ref), std::ref(ref.down), delay);
-            ref.threads[3] = std::thread(deliver_loop, std::ref(ref), std::ref(ref.down));
+            ref.threads[0] = std::thread(forward, std::ref(ref), client, server, delay);
+            ref.threads[1] = std::thread(forward, std::ref(ref), server, client, delay);
         } catch (const std::system_error&) {
             // Out of threads: drop this connection, keep serving the others.
             ref.abort();

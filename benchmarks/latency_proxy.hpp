@@ -7,14 +7,19 @@
 //       "postgresql:host=127.0.0.1 port=" + std::to_string(proxy.port()) + " dbname=app user=app");
 //
 // Each accepted connection opens its own connection to the target. Per direction, one
-// thread reads what arrives and stamps it with its arrival time, and one delivery thread
-// sleeps until (arrival + delay) before writing it on: order is preserved, and bytes in
-// flight pipeline (the delay adds latency, not a bandwidth limit). Half-closes and resets
-// are passed on. Up to a few hundred concurrent connections (4 threads each).
+// forwarding thread reads what arrives, stamps it with its arrival time, and sleeps (in
+// ppoll, timer slack 1 ns) until the oldest chunk's (arrival + delay) or more bytes come,
+// then writes everything due: order is preserved, and bytes in flight pipeline (the delay
+// adds latency, not a bandwidth limit). Half-closes and resets are passed on. Hundreds of
+// concurrent connections (2 threads each; checked with 100).
+//
+// What it adds, measured on a 2-core VM (PostgreSQL `SELECT 1`, median): 19 us per round
+// trip at 0 delay (the extra hop), 570-600 us at 250 us each way (the sleeps wake some
+// 20-30 us late). `latency_proxy --check CONNINFO` measures it on the machine at hand.
 //
 // The destructor stops everything: it closes the listening socket and every connection
-// and joins every thread. Construction throws std::system_error when the listening socket
-// cannot be set up or the target host does not resolve.
+// and joins every thread. Construction throws std::runtime_error when the target host does
+// not resolve, std::system_error when the listening socket cannot be set up.
 #include <chrono>
 #include <map>
 #include <memory>

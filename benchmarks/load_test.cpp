@@ -5,7 +5,7 @@
 //
 //   bench_load_test [--postgres CONNINFO | CONNINFO] [--seconds S] [--threads 1,4,16,64]
 //                   [--strategies naive,eager,handwritten] [--variant limited|full]
-//                   [--rtt-us US] [--no-generate] [--json FILE]
+//                   [--rtt-us US] [--pool shared|per-thread] [--no-generate] [--json FILE]
 //
 // CONNINFO is libpq key=value form (host=127.0.0.1 port=5432 dbname=D user=U); without
 // one, $EAGERLOAD_BENCH_POSTGRES. The default dataset (dashboard::config{}) is generated
@@ -26,6 +26,19 @@
 // servers on the machine. It is sampled after the pool is open and its sessions connected,
 // just before the client threads start, and again after they have all stopped but before
 // the pool closes, so the backends serving the load are alive at both samples.
+//
+// --pool shared (the default): one eagerload::database over a pool of N sessions, shared by
+// the N threads (every statement leases a session). --pool per-thread: N handles of one
+// session each, the same N connections. The difference matters because dashboard::load
+// wraps each load in an eagerload::query_counter, which records every statement any thread
+// runs on the same handle: with a shared handle each statement is copied into N live
+// counters under one mutex (quadratic in N; ~1 GB of client memory for naive at 64
+// threads). Per-thread handles measure the loads without that instrumentation cost.
+//
+// Output: a table on stdout (also the client's peak RSS per run: VmHWM, reset before each
+// run) and, with --json FILE, [{"strategy", "threads", "rtt_ms", "seconds", "dashboards",
+// "dashboards_per_second", "server_cpu_seconds", "server_cpu_ms_per_dashboard",
+// "statements_per_dashboard", "pool", "client_peak_rss_mb"}], rewritten after every run.
 //
 // Every strategy's first dashboard is compared with the naive one (canonical JSON): the
 // program exits non-zero if they differ. The statement count per dashboard is the one of
@@ -70,7 +83,7 @@ using clock_type = std::chrono::steady_clock;
                  "bench_load_test: %s\n"
                  "usage: bench_load_test [--postgres CONNINFO | CONNINFO] [--seconds S] [--threads 1,4,16,64]\n"
                  "                       [--strategies naive,eager,handwritten] [--variant limited|full]\n"
-                 "                       [--rtt-us US] [--no-generate] [--json FILE]\n"
+                 "                       [--rtt-us US] [--pool shared|per-thread] [--no-generate] [--json FILE]\n"
                  "CONNINFO defaults to $EAGERLOAD_BENCH_POSTGRES.\n",
                  problem.c_str());
     std::exit(2);
