@@ -61,11 +61,17 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "dashboard.hpp"
 #include "latency_proxy.hpp"
 #include "model.hpp"
 
 namespace {
+
+using bench_support::env_flag;
+using bench_support::reset_peak_rss;
+using bench_support::selected;
+using bench_support::status_mb;
 
 using dashboard::strategy;
 using dashboard::variant;
@@ -83,52 +89,6 @@ constexpr const char* delayed_rtt_name = "rtt0.5";
 void note(const std::string& message) {
     std::fprintf(stderr, "bench_dashboard: %s\n", message.c_str());
     std::fflush(stderr);
-}
-
-bool env_flag(const char* name) {
-    const char* v = std::getenv(name);
-    return v && *v && std::string(v) != "0";
-}
-
-// ------------------------------------------------------------------ memory
-// Fields of /proc/self/status in MiB (kB / 1024); -1 when unreadable.
-double status_mb(const char* field) {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    const std::string prefix = std::string(field) + ":";
-    while (std::getline(f, line)) {
-        if (line.rfind(prefix, 0) == 0) {
-            std::istringstream in(line.substr(prefix.size()));
-            double kb = 0;
-            in >> kb;
-            return kb / 1024.0;
-        }
-    }
-    return -1;
-}
-
-// Resets VmHWM to the current RSS (Linux >= 4.0): then VmHWM is this benchmark's peak.
-bool reset_peak_rss() {
-    std::ofstream f("/proc/self/clear_refs");
-    f << "5";
-    f.flush();
-    return static_cast<bool>(f);
-}
-
-// ------------------------------------------------------------------ the filter
-// Whether a benchmark of this name would run under --benchmark_filter (so that datasets no
-// selected benchmark needs are not generated). Same rules: a regex searched in the name,
-// a leading '-' negates it.
-bool selected(const std::string& name) {
-    std::string filter = benchmark::GetBenchmarkFilter();
-    if (filter.empty() || filter == "." || filter == "all") return true;
-    bool negate = false;
-    if (filter.front() == '-') negate = true, filter.erase(0, 1);
-    try {
-        return std::regex_search(name, std::regex(filter, std::regex::extended)) != negate;
-    } catch (const std::regex_error&) {
-        return true;  // Google Benchmark reports the bad filter itself
-    }
 }
 
 // ------------------------------------------------------------------ datasets

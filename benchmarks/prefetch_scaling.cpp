@@ -52,6 +52,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "latency_proxy.hpp"  // the libpq conninfo helpers
 
 struct ScaleParent {
@@ -80,6 +81,11 @@ struct eagerload::model<ScaleChild> {
 
 namespace {
 
+using bench_support::env_flag;
+using bench_support::reset_peak_rss;
+using bench_support::selected;
+using bench_support::status_mb;
+
 inline constexpr auto children = eagerload::has_many<&ScaleChild::parent_id, &ScaleParent::id>;
 inline constexpr auto parent = eagerload::belongs_to<&ScaleChild::parent_id, &ScaleParent::id>;
 
@@ -96,48 +102,6 @@ void note(const std::string& message) {
     std::fflush(stderr);
 }
 
-bool env_flag(const char* name) {
-    const char* v = std::getenv(name);
-    return v && *v && std::string(v) != "0";
-}
-
-// /proc/self/status fields in MiB; -1 when unreadable.
-double status_mb(const char* field) {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    const std::string prefix = std::string(field) + ":";
-    while (std::getline(f, line)) {
-        if (line.rfind(prefix, 0) == 0) {
-            std::istringstream in(line.substr(prefix.size()));
-            double kb = 0;
-            in >> kb;
-            return kb / 1024.0;
-        }
-    }
-    return -1;
-}
-
-// Resets VmHWM to the current RSS (Linux >= 4.0): then VmHWM is this benchmark's peak.
-bool reset_peak_rss() {
-    std::ofstream f("/proc/self/clear_refs");
-    f << "5";
-    f.flush();
-    return static_cast<bool>(f);
-}
-
-// Whether a benchmark of this name would run under --benchmark_filter (a regex searched in
-// the name; a leading '-' negates it), so that unselected backends are not generated.
-bool selected(const std::string& name) {
-    std::string filter = benchmark::GetBenchmarkFilter();
-    if (filter.empty() || filter == "." || filter == "all") return true;
-    bool negate = false;
-    if (filter.front() == '-') negate = true, filter.erase(0, 1);
-    try {
-        return std::regex_search(name, std::regex(filter, std::regex::extended)) != negate;
-    } catch (const std::regex_error&) {
-        return true;  // Google Benchmark reports the bad filter itself
-    }
-}
 
 std::string bench_name(const std::string& backend, std::int32_t children_each) {
     return fmt::format("prefetch_scaling/{}/{}", backend, static_cast<long long>(children_each) * parents_per_size);
