@@ -29,11 +29,10 @@
 //
 // --pool shared (the default): one eagerload::database over a pool of N sessions, shared by
 // the N threads (every statement leases a session). --pool per-thread: N handles of one
-// session each, the same N connections. The difference matters because dashboard::load
-// wraps each load in an eagerload::query_counter, which records every statement any thread
-// runs on the same handle: with a shared handle each statement is copied into N live
-// counters under one mutex (quadratic in N; ~1 GB of client memory for naive at 64
-// threads). Per-thread handles measure the loads without that instrumentation cost.
+// session each, the same N connections. (dashboard::load counts its statements with a
+// counter_scope::this_thread query_counter, which sees only its own thread and takes no
+// lock, so both set-ups measure the same work; an earlier database-wide counter made
+// the shared set-up pay for N counters per statement.)
 //
 // Output: a table on stdout (also the client's peak RSS per run: VmHWM, reset before each
 // run) and, with --json FILE, [{"strategy", "threads", "rtt_ms", "seconds", "dashboards",
@@ -42,8 +41,7 @@
 //
 // Every strategy's first dashboard is compared with the naive one (canonical JSON): the
 // program exits non-zero if they differ. The statement count per dashboard is the one of
-// that single-threaded check (dashboard::load counts statements on the whole database, so
-// a count taken while other threads run would include theirs).
+// that single-threaded check.
 #include <fmt/core.h>
 
 #include <soci/soci.h>
