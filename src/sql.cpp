@@ -176,24 +176,6 @@ std::string where_order_limit(const select_spec& s, const backend& be, std::stri
 
 }  // namespace
 
-std::string render_condition(const cond_node* c, dialect d, std::string_view qualifier, params& ps) {
-    std::string out;
-    render(c, backend_for(d), qualifier, ps, out);
-    return out;
-}
-
-std::string render_select(const select_spec& s, dialect d, params& ps) {
-    const std::string q = quote_identifier(s.table->name);
-    std::string out = "SELECT ";
-    for (std::size_t i = 0; i < s.table->columns.size(); ++i) {
-        if (i) out += ", ";
-        out += q + '.' + quote_identifier(s.table->columns[i].name);
-    }
-    out += " FROM " + q;
-    out += where_order_limit(s, backend_for(d), q, ps);
-    return out;
-}
-
 std::string render_count(const select_spec& s, dialect d, params& ps) {
     const std::string q = quote_identifier(s.table->name);
     if (!s.limit && !s.offset) {

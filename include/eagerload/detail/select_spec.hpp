@@ -1,6 +1,6 @@
 #pragma once
-// The runtime description of one SELECT over one model's table, rendered to SQL by
-// the compiled back end (src/sql.cpp).
+// The runtime description of one SELECT over one model's table: its filter, order
+// and limits. A level_spec (detail/level_spec.hpp) adds joins and prefetch matching.
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,10 +19,9 @@ struct select_spec {
 
 std::string quote_identifier(std::string_view name);
 
-// Appends the bound values to `ps`; placeholders are :p1, :p2, ... in order.
-std::string render_select(const select_spec& s, dialect d, params& ps);
+// SELECT count(*) of the rows `s` selects. Appends the bound values to `ps`;
+// placeholders are :p1, :p2, ... in order. (Row-returning statements: render_level.)
 std::string render_count(const select_spec& s, dialect d, params& ps);
-std::string render_condition(const cond_node* c, dialect d, std::string_view qualifier, params& ps);
 
 // Human-readable form of a bound value, for error messages ("42", "'abc'").
 std::string describe(const param& p);
