@@ -1,4 +1,5 @@
-// The demo: models, a table, a typed query, and the query counter, on embedded SQLite.
+// A first typed query: a model, a table, a filtered query, and the query counter, on
+// embedded SQLite. docs/getting-started.md walks through the same steps.
 #include <eagerload/eagerload.hpp>
 #include <fmt/core.h>
 
