@@ -64,7 +64,7 @@ echo "==> building the benchmarks in $BENCH_BUILD_DIR"
 cmake -S "$ROOT" -B "$BENCH_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
   -DEAGERLOAD_BUILD_BENCHMARKS=ON -DEAGERLOAD_BUILD_EXAMPLES=ON -DEAGERLOAD_BUILD_TESTS=OFF >/dev/null
 cmake --build "$BENCH_BUILD_DIR" -j"$(nproc)" --target \
-  bench_dashboard bench_prefetch_scaling bench_fetch_paths bench_load_test dashboard
+  bench_dashboard bench_prefetch_scaling bench_fetch_paths bench_bulk_insert bench_load_test dashboard
 BENCH="$BENCH_BUILD_DIR/benchmarks"
 
 # ---- PostgreSQL -------------------------------------------------------------------
@@ -106,6 +106,9 @@ echo "==> bench_dashboard"
 echo "==> bench_prefetch_scaling"
 "$BENCH/bench_prefetch_scaling" "${GBENCH_ARGS[@]}" --benchmark_out="$DATA/prefetch_scaling.json" \
   | tee "$DATA/prefetch_scaling.txt"
+echo "==> bench_bulk_insert"
+"$BENCH/bench_bulk_insert" "${GBENCH_ARGS[@]}" --benchmark_out="$DATA/bulk_insert.json" \
+  | tee "$DATA/bulk_insert.txt"
 echo "==> bench_fetch_paths"
 "$BENCH/bench_fetch_paths" "${GBENCH_ARGS[@]}" --benchmark_out="$DATA/fetch_paths.json" \
   | tee "$DATA/fetch_paths.txt"
