@@ -73,11 +73,20 @@ session_lease::~session_lease() {
 
 }  // namespace detail
 
+namespace {
+std::shared_ptr<detail::database_state> open_state(const detail::backend& be, const std::string& target,
+                                                   open_options options);
+}
+
 database database::open(std::string_view url, open_options options) {
-    if (url.starts_with("sqlite:")) return sqlite(std::string(url.substr(7)), options);
-    if (url.starts_with("postgresql:")) return postgresql(std::string(url.substr(11)), options);
-    throw error("eagerload: database::open: unknown URL \"" + detail::redact(std::string(url)) +
-                "\": expected \"sqlite:PATH\", \"sqlite::memory:\" or \"postgresql:CONNINFO\"");
+    const std::size_t colon = url.find(':');
+    const detail::backend* be = colon == std::string_view::npos ? nullptr : detail::backend_for_scheme(url.substr(0, colon));
+    if (!be)
+        throw error("eagerload: database::open: unknown URL \"" + detail::redact(std::string(url)) +
+                    "\": expected one of " + detail::known_urls());
+    std::string target(url.substr(colon + 1));
+    if (be->kind() == dialect::postgresql) return postgresql(std::move(target), options);  // checks the form
+    return database(open_state(*be, target, options));
 }
 
 namespace {
@@ -121,16 +130,16 @@ soci::connection_pool& database::soci_pool() const noexcept { return state_->poo
 
 // --- transactions ---------------------------------------------------------------
 
-transaction::transaction(const database& db, isolation level) : db_(db), slot_(detail::npos) {
+transaction::transaction(const database& db, isolation level, bool read_only) : db_(db), slot_(detail::npos) {
     auto& st = db_.state();
     if (st.pinned_slot() != detail::npos)
         throw error("eagerload: a transaction is already open on this database in this thread");
     slot_ = st.pool().lease();
     try {
-        st.pool().at(slot_) << st.be().begin(level);
+        st.be().begin(st.pool().at(slot_), level, read_only);
     } catch (const std::exception& e) {
         st.pool().give_back(slot_);
-        throw database_error(std::string("eagerload: cannot begin a transaction: ") + e.what(), st.be().begin(level));
+        throw database_error(std::string("eagerload: cannot begin a transaction: ") + e.what(), "BEGIN");
     }
     st.pin(slot_);
 }

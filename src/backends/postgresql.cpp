@@ -24,6 +24,15 @@ const char* array_type(col_type t) {
     return "text[]";
 }
 
+void append_array_text(std::string& out, std::string_view s) {
+    out += '"';
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '"';
+}
+
 void append_array_item(std::string& out, const param& p) {
     switch (p.k) {
     case param::kind::null: out += "NULL"; break;
@@ -33,14 +42,7 @@ void append_array_item(std::string& out, const param& p) {
         else if (std::isinf(p.d)) out += p.d > 0 ? "Infinity" : "-Infinity";
         else out += format_double(p.d);
         break;
-    case param::kind::text:
-        out += '"';
-        for (char c : p.s) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-        break;
+    case param::kind::text: append_array_text(out, p.s); break;
     }
 }
 
@@ -57,6 +59,9 @@ std::string array_literal(const std::vector<param>& items) {
 class postgresql_impl final : public backend {
 public:
     dialect kind() const noexcept override { return dialect::postgresql; }
+    const char* name() const noexcept override { return "postgresql"; }
+    std::vector<std::string_view> schemes() const override { return {"postgresql", "postgres"}; }
+    const char* url_example() const noexcept override { return "postgresql:host=H port=P dbname=D user=U"; }
 
     void open(soci::session& s, const std::string& target) const override {
         s.open(soci::postgresql, target);
@@ -75,6 +80,22 @@ public:
 
     std::string encode_list(col_type, const std::vector<param>& items) const override { return array_literal(items); }
 
+    std::string encode_keys(std::span<const long long> keys) const override {
+        std::string out = json_keys(keys);  // [1,2] -> {1,2}
+        out.front() = '{';
+        out.back() = '}';
+        return out;
+    }
+    std::string encode_keys(std::span<const std::string_view> keys) const override {
+        std::string out = "{";
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            if (i) out += ',';
+            append_array_text(out, keys[i]);
+        }
+        out += '}';
+        return out;
+    }
+
     const char* sql_type(col_type t) const override {
         switch (t) {
         case col_type::boolean: return "BOOLEAN";
@@ -87,16 +108,6 @@ public:
         return "TEXT";
     }
 
-    std::string begin(isolation level) const override {
-        switch (level) {
-        case isolation::default_level: return "BEGIN";
-        case isolation::read_committed: return "BEGIN ISOLATION LEVEL READ COMMITTED";
-        case isolation::repeatable_read: return "BEGIN ISOLATION LEVEL REPEATABLE READ";
-        case isolation::serializable: return "BEGIN ISOLATION LEVEL SERIALIZABLE";
-        }
-        return "BEGIN";
-    }
-
     std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
                             params& ps) const override {
         std::string names, arrays;
@@ -105,18 +116,11 @@ public:
                 names += ", ";
                 arrays += ", ";
             }
-            names += quote_identifier(t.columns[c].name);
+            quote(names, t.columns[c].name);
             ps.push_back(param::text(array_literal(columns[c])));
             arrays += "CAST(:p" + std::to_string(ps.size()) + " AS " + array_type(t.columns[c].type) + ")";
         }
-        return "INSERT INTO " + quote_identifier(t.name) + " (" + names + ") SELECT * FROM unnest(" + arrays + ")";
-    }
-
-    std::string limit_offset(const std::string* limit_ph, const std::string* offset_ph) const override {
-        std::string r;
-        if (limit_ph) r = " LIMIT " + *limit_ph;
-        if (offset_ph) r += " OFFSET " + *offset_ph;
-        return r;
+        return "INSERT INTO " + quoted(t.name) + " (" + names + ") SELECT * FROM unnest(" + arrays + ")";
     }
 };
 

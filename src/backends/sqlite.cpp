@@ -28,6 +28,9 @@ void append_json(std::string& out, const param& p) {
 class sqlite_impl final : public backend {
 public:
     dialect kind() const noexcept override { return dialect::sqlite; }
+    const char* name() const noexcept override { return "sqlite"; }
+    std::vector<std::string_view> schemes() const override { return {"sqlite"}; }
+    const char* url_example() const noexcept override { return "sqlite:PATH\" or \"sqlite::memory:"; }
 
     void open(soci::session& s, const std::string& target) const override {
         s.open(soci::sqlite3, "db=\"" + target + "\" timeout=30");
@@ -41,6 +44,9 @@ public:
         r += "))";
         return r;
     }
+
+    std::string encode_keys(std::span<const long long> keys) const override { return json_keys(keys); }
+    std::string encode_keys(std::span<const std::string_view> keys) const override { return json_keys(keys); }
 
     std::string encode_list(col_type, const std::vector<param>& items) const override {
         std::string out = "[";
@@ -65,7 +71,9 @@ public:
         return "TEXT";
     }
 
-    std::string begin(isolation) const override { return "BEGIN"; }
+    // SQLite has one isolation level (serializable) and no READ ONLY transactions:
+    // a deferred BEGIN takes its read snapshot at the first read and keeps it.
+    void begin(soci::session& s, isolation, bool) const override { s << "BEGIN"; }
 
     std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
                             params& ps) const override {
@@ -75,7 +83,7 @@ public:
                 names += ", ";
                 values += ", ";
             }
-            names += quote_identifier(t.columns[c].name);
+            quote(names, t.columns[c].name);
             values += "json_extract(value, '$[" + std::to_string(c) + "]')";
         }
         const std::size_t rows = columns.empty() ? 0 : columns[0].size();
@@ -90,16 +98,13 @@ public:
         }
         json += ']';
         ps.push_back(param::text(std::move(json)));
-        return "INSERT INTO " + quote_identifier(t.name) + " (" + names + ") SELECT " + values +
+        return "INSERT INTO " + quoted(t.name) + " (" + names + ") SELECT " + values +
                " FROM json_each(:p" + std::to_string(ps.size()) + ")";
     }
 
     std::string limit_offset(const std::string* limit_ph, const std::string* offset_ph) const override {
-        std::string r;
-        if (limit_ph) r = " LIMIT " + *limit_ph;
-        else if (offset_ph) r = " LIMIT -1";  // SQLite has no OFFSET without LIMIT
-        if (offset_ph) r += " OFFSET " + *offset_ph;
-        return r;
+        if (!limit_ph && offset_ph) return " LIMIT -1 OFFSET " + *offset_ph;  // no OFFSET without LIMIT
+        return backend::limit_offset(limit_ph, offset_ph);
     }
 };
 

@@ -4,6 +4,7 @@
 #include "../support/backend.hpp"
 #include "../support/models.hpp"
 #include "eagerload/detail/execute.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
 
@@ -157,7 +158,7 @@ TEST_CASE("an unreachable SQLite file names the path [sqlite]") {
 }
 
 TEST_CASE("an unknown database URL is rejected with the expected forms") {
-    CHECK_THROWS_WITH_AS(database::open("mysql://x"), doctest::Contains("expected \"sqlite:PATH\""), error);
+    CHECK_THROWS_WITH_AS(database::open("oracle://x"), doctest::Contains("expected one of \"sqlite:PATH\""), error);
     CHECK_THROWS_WITH_AS(database::open("postgresql:postgresql://u:secret@h/db"),
                          doctest::Contains("use the key=value form"), error);
 }

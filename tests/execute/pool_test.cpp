@@ -9,6 +9,7 @@
 
 #include "../support/models.hpp"
 #include "eagerload/counter.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
 

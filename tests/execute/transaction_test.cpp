@@ -1,6 +1,7 @@
 // Transactions commit or roll back as a unit, and pin one session to their thread.
 #include "../support/backend.hpp"
 #include "../support/models.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
 

@@ -4,9 +4,9 @@
 // typed front end turns batches into structs. No SOCI type crosses this boundary, so
 // SOCI's headers stay out of every user translation unit.
 #include <cstddef>
-#include <functional>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "eagerload/detail/value.hpp"
@@ -34,13 +34,28 @@ struct result_batch {
     std::vector<column_data> columns;
 };
 
-// Where a result column comes from: used by error messages.
+// Where a result column comes from: its type, and what error messages name.
 struct column_source {
     const table_info* table;
     std::size_t column;
+    std::size_t segment = 0;  // in a level_spec: the segment it belongs to
 };
 
-using batch_sink = std::function<void(result_batch&)>;
+// A non-owning callable for fetch(): cheaper to instantiate than std::function, and
+// the callable (a lambda at the call site) outlives the call.
+class batch_sink {
+public:
+    template <class F>
+        requires(!std::is_same_v<std::remove_cvref_t<F>, batch_sink>)
+    batch_sink(F&& f) noexcept  // NOLINT: implicit by design
+        : obj_(const_cast<void*>(static_cast<const void*>(&f))),
+          call_([](void* o, result_batch& b) { (*static_cast<std::remove_reference_t<F>*>(o))(b); }) {}
+    void operator()(result_batch& b) const { call_(obj_, b); }
+
+private:
+    void* obj_;
+    void (*call_)(void*, result_batch&);
+};
 
 // Runs a query; `sink` is called once per batch of rows (possibly never).
 // `expected_rows` (the query's limit, 0 when unknown) sizes the batches.

@@ -50,33 +50,24 @@ void read_column(result_batch& b, std::size_t first, std::size_t col, std::size_
     }
 }
 
-// Reads row r of the batch into `out`; T's columns start at batch column `first`.
+// Reads row r of the batch into `out`; T's columns (table `t`) start at batch column `first`.
 template <class T>
-void read_row(result_batch& b, std::size_t first, std::size_t r, T& out) {
-    const table_info& t = table_of<T>();
+void read_row(result_batch& b, std::size_t first, std::size_t r, T& out, const table_info& t) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (read_column(b, first, I, r, field<I>(out), t), ...);
     }(std::make_index_sequence<field_count<T>>{});
 }
 
-// The result columns of one model's full row, for the execution layer.
+// Rows of one model, read from a statement whose layout is `columns` (T's columns first).
 template <class T>
-std::vector<column_source> row_sources() {
-    const table_info& t = table_of<T>();
-    std::vector<column_source> s;
-    s.reserve(t.columns.size());
-    for (std::size_t i = 0; i < t.columns.size(); ++i) s.push_back({&t, i});
-    return s;
-}
-
-template <class T>
-std::vector<T> fetch_rows(const database& db, const std::string& sql, const params& ps, std::size_t expected_rows) {
-    static const std::vector<column_source> sources = row_sources<T>();
+std::vector<T> fetch_rows(const database& db, const std::string& sql, const params& ps,
+                          std::span<const column_source> columns, std::size_t expected_rows) {
     std::vector<T> rows;
+    const table_info& t = table_of<T>();
     fetch(
-        db, sql, ps, sources,
-        [&rows](result_batch& b) {
-            for (std::size_t r = 0; r < b.rows; ++r) read_row(b, 0, r, rows.emplace_back());
+        db, sql, ps, columns,
+        [&](result_batch& b) {
+            for (std::size_t r = 0; r < b.rows; ++r) read_row(b, 0, r, rows.emplace_back(), t);
         },
         expected_rows);
     return rows;
