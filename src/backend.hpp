@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "eagerload/database.hpp"
+#include "eagerload/detail/execute.hpp"
 #include "eagerload/detail/value.hpp"
 
 namespace soci {
@@ -40,6 +41,14 @@ public:
     virtual void open(soci::session& s, const std::string& target) const = 0;
     // Starts a transaction on `s`. `read_only`: a load's snapshot, which never writes.
     virtual void begin(soci::session& s, isolation level, bool read_only) const;
+
+    // --- rows ------------------------------------------------------------------------
+    // Runs a query on `s` and hands its rows to `sink` in batches of at most
+    // `batch_rows`, every value converted to its column's type exactly (convert.hpp) or
+    // conversion_error. The default goes through SOCI, every value fetched as text;
+    // a backend may read natively from the connection SOCI opened.
+    virtual void fetch(soci::session& s, const std::string& sql, const params& ps,
+                       std::span<const column_source> columns, const batch_sink& sink, std::size_t batch_rows) const;
 
     // --- SQL text ----------------------------------------------------------------
     // Appends `name` as a quoted identifier.
@@ -82,6 +91,11 @@ std::string known_urls();
 const backend& sqlite_backend();
 const backend& postgresql_backend();
 const backend& mariadb_backend();
+
+// A statement the database refused: database_error with its message (trimmed) and the
+// statement; `sqlstate` (when the database gives one) picks a more precise type.
+[[noreturn]] void throw_statement_error(std::string_view message, const std::string& sql,
+                                        std::string_view sqlstate = {});
 
 // Shared text helpers for the backends.
 void append_json_string(std::string& out, std::string_view s);

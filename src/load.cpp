@@ -11,15 +11,17 @@ void level_spec::begin(const select_spec& s) {
     base = s;
     segments.clear();
     columns.clear();
-    if (prefetch && through) columns.push_back({through, match_column, npos});
-    segments.push_back({s.table, npos, 0, 0, columns.size(), 0});
-    for (std::size_t i = 0; i < s.table->columns.size(); ++i) columns.push_back({s.table, i, 0});
+    if (prefetch && through) columns.push_back({through, match_column, npos, npos});
+    const std::size_t first = columns.size();
+    segments.push_back({s.table, npos, 0, 0, first, 0});
+    for (std::size_t i = 0; i < s.table->columns.size(); ++i) columns.push_back({s.table, i, 0, first + s.table->key});
 }
 
 std::size_t level_spec::join(const table_info* t, std::size_t parent, std::size_t column, std::size_t parent_column) {
     const std::size_t s = segments.size();
-    segments.push_back({t, parent, column, parent_column, columns.size(), 0});
-    for (std::size_t i = 0; i < t->columns.size(); ++i) columns.push_back({t, i, s});
+    const std::size_t first = columns.size();
+    segments.push_back({t, parent, column, parent_column, first, 0});
+    for (std::size_t i = 0; i < t->columns.size(); ++i) columns.push_back({t, i, s, first + t->key});
     return s;
 }
 
