@@ -27,6 +27,17 @@ void backend::quote(std::string& out, std::string_view name) const {
     out += '"';
 }
 
+std::string backend::table(std::string_view name) const {
+    std::string out;
+    for (std::size_t start = 0;;) {
+        const std::size_t dot = name.find('.', start);
+        quote(out, name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+        if (dot == std::string_view::npos) return out;
+        out += '.';
+        start = dot + 1;
+    }
+}
+
 std::string backend::limit_offset(const std::string* limit_ph, const std::string* offset_ph) const {
     std::string r;
     if (limit_ph) r = " LIMIT " + *limit_ph;

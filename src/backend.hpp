@@ -58,6 +58,10 @@ public:
         quote(r, name);
         return r;
     }
+    // A table name, schema-qualified or not: "sales.orders" -> "sales"."orders".
+    std::string table(std::string_view name) const;
+    // What a level's own table is called in its statement: the table name without schema.
+    std::string table_alias(std::string_view name) const { return quoted(name.substr(name.rfind('.') + 1)); }
     // The column type in CREATE TABLE.
     virtual const char* sql_type(col_type t) const = 0;
     // LIMIT/OFFSET clause (with its leading space); placeholders allocated by the caller.

@@ -12,7 +12,7 @@ constexpr std::size_t rows_per_insert = 50000;
 
 std::string render_create_table(const table_info& t, dialect d, const std::vector<foreign_key>& fks) {
     const backend& be = backend_for(d);
-    std::string out = "CREATE TABLE " + be.quoted(t.name) + " (";
+    std::string out = "CREATE TABLE " + be.table(t.name) + " (";
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
         const column_info& c = t.columns[i];
         if (i) out += ", ";
@@ -21,7 +21,7 @@ std::string render_create_table(const table_info& t, dialect d, const std::vecto
         if (i == t.key) out += " PRIMARY KEY";
     }
     for (const foreign_key& fk : fks)
-        out += ", FOREIGN KEY (" + be.quoted(fk.column) + ") REFERENCES " + be.quoted(fk.target->name) + " (" +
+        out += ", FOREIGN KEY (" + be.quoted(fk.column) + ") REFERENCES " + be.table(fk.target->name) + " (" +
                be.quoted(fk.target_column) + ")";
     out += ')';
     return out;
@@ -31,7 +31,7 @@ std::string render_create_index(const table_info& t, dialect d, std::string_view
                                 const std::vector<order_item>& columns) {
     const backend& be = backend_for(d);
     std::string out = unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
-    out += be.quoted(name) + " ON " + be.quoted(t.name) + " (";
+    out += be.quoted(name) + " ON " + be.table(t.name) + " (";
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i) out += ", ";
         out += be.quoted(columns[i].column);
@@ -41,7 +41,7 @@ std::string render_create_index(const table_info& t, dialect d, std::string_view
 }
 
 std::string render_drop_table(const table_info& t, dialect d) {
-    return "DROP TABLE IF EXISTS " + backend_for(d).quoted(t.name);
+    return "DROP TABLE IF EXISTS " + backend_for(d).table(t.name);
 }
 
 std::string render_insert(const table_info& t, dialect d) {
@@ -55,7 +55,7 @@ std::string render_insert(const table_info& t, dialect d) {
         be.quote(names, t.columns[i].name);
         values += ":p" + std::to_string(i + 1);
     }
-    return "INSERT INTO " + be.quoted(t.name) + " (" + names + ") VALUES (" + values + ")";
+    return "INSERT INTO " + be.table(t.name) + " (" + names + ") VALUES (" + values + ")";
 }
 
 void insert_columns(const database& db, const table_info& t, std::vector<std::vector<param>>& columns) {

@@ -102,11 +102,11 @@ void render(const cond_node* c, const backend& be, std::string_view q, params& p
     case op::exists: {
         // Aliased by depth: the inner table may be the outer one (self-referential relations).
         const std::string inner = be.quoted(fmt::format("x{}", depth + 1));
-        out += "EXISTS (SELECT 1 FROM " + be.quoted(c->inner_table->name) + " AS " + inner;
+        out += "EXISTS (SELECT 1 FROM " + be.table(c->inner_table->name) + " AS " + inner;
         std::string filtered = inner;
         if (c->target_table) {
             filtered = be.quoted(fmt::format("y{}", depth + 1));
-            out += " JOIN " + be.quoted(c->target_table->name) + " AS " + filtered + " ON " + filtered + '.' +
+            out += " JOIN " + be.table(c->target_table->name) + " AS " + filtered + " ON " + filtered + '.' +
                    be.quoted(c->target_column) + " = " + inner + '.' + be.quoted(c->through_column);
         }
         out += " WHERE " + inner + '.' + be.quoted(c->inner_column) + " = " + std::string(q) + '.' +
@@ -141,11 +141,19 @@ std::string where_order_limit(const select_spec& s, const backend& be, std::stri
 
 }  // namespace
 
+// A level's own table in FROM: its name, aliased to the name without schema when qualified.
+std::string from_clause(const backend& be, std::string_view table) {
+    std::string out = be.table(table);
+    if (table.find('.') != std::string_view::npos) out += " AS " + be.table_alias(table);
+    return out;
+}
+
 std::string render_count(const select_spec& s, dialect d, params& ps) {
     const backend& be = backend_for(d);
-    const std::string q = be.quoted(s.table->name);
+    const std::string q = be.table_alias(s.table->name);
+    const std::string from = from_clause(be, s.table->name);
     if (!s.limit && !s.offset) {
-        std::string out = "SELECT count(*) FROM " + q;
+        std::string out = "SELECT count(*) FROM " + from;
         if (s.where) {
             out += " WHERE ";
             render(s.where.get(), be, q, ps, out);
@@ -153,7 +161,7 @@ std::string render_count(const select_spec& s, dialect d, params& ps) {
         return out;
     }
     // A limited count counts the rows the limited query returns.
-    return "SELECT count(*) FROM (SELECT 1 AS one FROM " + q + where_order_limit(s, be, q, ps) + ") AS q";
+    return "SELECT count(*) FROM (SELECT 1 AS one FROM " + from + where_order_limit(s, be, q, ps) + ") AS q";
 }
 
 namespace {
@@ -161,7 +169,7 @@ namespace {
 // The quoted name a level's segment goes by: the table's own name for the level's
 // model, j1, j2, ... for joined relations (depth first).
 std::string segment_alias(const backend& be, const level_spec& l, std::size_t seg) {
-    if (seg == 0) return be.quoted(l.base.table->name);
+    if (seg == 0) return be.table_alias(l.base.table->name);
     return be.quoted(fmt::format("j{}", seg));
 }
 
@@ -210,16 +218,16 @@ std::string render_level(const level_spec& s, dialect d, const std::string* key_
         }
     }
 
-    std::string source = t;
+    std::string source = from_clause(be, s.base.table->name);
     if (via)
-        source = be.quoted(s.through->name) + " AS " + through + " JOIN " + t + " ON " + t + '.' +
+        source = be.table(s.through->name) + " AS " + through + " JOIN " + source + " ON " + t + '.' +
                  be.quoted(s.base.table->columns[s.base.table->key].name) + " = " + through + '.' +
                  be.quoted(s.through->columns[s.through_target_column].name);
 
     std::string joins;
     for (std::size_t i = 1; i < s.segments.size(); ++i) {
         const segment& j = s.segments[i];
-        joins += " LEFT JOIN " + be.quoted(j.table->name) + " AS " + aliases[i] + " ON " + aliases[i] + '.' +
+        joins += " LEFT JOIN " + be.table(j.table->name) + " AS " + aliases[i] + " ON " + aliases[i] + '.' +
                  be.quoted(j.table->columns[j.column].name) + " = " + aliases[j.parent] + '.' +
                  be.quoted(s.segments[j.parent].table->columns[j.parent_column].name);
     }

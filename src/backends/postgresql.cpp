@@ -232,7 +232,7 @@ public:
             ps.push_back(param::text(array_literal(columns[c])));
             arrays += "CAST(:p" + std::to_string(ps.size()) + " AS " + array_type(t.columns[c].type) + ")";
         }
-        return "INSERT INTO " + quoted(t.name) + " (" + names + ") SELECT * FROM unnest(" + arrays + ")";
+        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT * FROM unnest(" + arrays + ")";
     }
 };
 

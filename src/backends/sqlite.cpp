@@ -196,7 +196,7 @@ public:
         }
         json += ']';
         ps.push_back(param::text(std::move(json)));
-        return "INSERT INTO " + quoted(t.name) + " (" + names + ") SELECT " + values +
+        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values +
                " FROM json_each(:p" + std::to_string(ps.size()) + ")";
     }
 
