@@ -292,6 +292,25 @@ TEST_CASE("statements of one load share one snapshot (REPEATABLE READ) [postgres
     CHECK(first[0].stamp != second[0].stamp);  // the check above can fail: each load is a new transaction
 }
 
+// MariaDB's NOW() is the statement's start, not the transaction's: the views show
+// @@in_transaction instead (through a function: a view may not read a variable).
+TEST_CASE("statements of one load run inside one transaction, a single statement in none [mariadb]") {
+    eagerload_test::context ctx(dialect::mariadb);
+    auto& db = ctx.db;
+    detail::execute(db, "CREATE FUNCTION el_in_transaction() RETURNS TEXT NOT DETERMINISTIC NO SQL "
+                        "RETURN CAST(@@in_transaction AS CHAR)");
+    detail::execute(db, "CREATE VIEW clock_parents AS SELECT CAST(1 AS SIGNED) AS id, el_in_transaction() AS stamp");
+    detail::execute(db, "CREATE VIEW clock_children AS SELECT CAST(1 AS SIGNED) AS id, CAST(1 AS SIGNED) AS parent_id, "
+                        "el_in_transaction() AS stamp");
+    constexpr auto children = has_many<&ClockChild::parent_id, &ClockParent::id>;
+    const auto rows = select<ClockParent>().prefetch(children).load(db);
+    REQUIRE(rows.size() == 1);
+    REQUIRE(rows[0][children].size() == 1);
+    CHECK(rows[0].stamp == "1");
+    CHECK(rows[0][children][0].stamp == "1");
+    CHECK(select<ClockParent>().all(db)[0].stamp == "0");  // one statement: no snapshot needed
+}
+
 // A load's snapshot is transaction(db, isolation::repeatable_read, true): the backend's
 // begin(). It keeps the view of its first read, and refuses writes where it can.
 EAGERLOAD_TEST("a load's snapshot transaction keeps one view of the data and refuses writes") {
