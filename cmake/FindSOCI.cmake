@@ -1,19 +1,22 @@
 # FindSOCI.cmake -- SOCI (https://soci.sourceforge.net) for distributions that ship
 # no CMake package config and no pkg-config file (e.g. Debian's libsoci-dev 4.0.3).
 #
-#   find_package(SOCI [version] [REQUIRED] [COMPONENTS sqlite3 postgresql])
+#   find_package(SOCI [version] [REQUIRED] [COMPONENTS sqlite3 postgresql mysql])
 #
-# Without COMPONENTS both backends are looked for. Result variables:
+# Without COMPONENTS every backend is looked for. Result variables:
 #   SOCI_FOUND, SOCI_VERSION, SOCI_INCLUDE_DIR, SOCI_CORE_LIBRARY,
 #   SOCI_<backend>_FOUND, SOCI_<backend>_LIBRARY
 # Imported targets:
 #   SOCI::core        libsoci_core
 #   SOCI::sqlite3     libsoci_sqlite3     + SOCI::core + SQLite::SQLite3
 #   SOCI::postgresql  libsoci_postgresql  + SOCI::core + PostgreSQL::PostgreSQL
+#   SOCI::mysql       libsoci_mysql       + SOCI::core + SOCI::mariadb_client
+#   SOCI::mariadb_client  the MySQL/MariaDB client library (libmariadb) with the
+#                     directory of <mysql.h>, which soci-mysql.h includes
 
 include(FindPackageHandleStandardArgs)
 
-set(_soci_known_backends sqlite3 postgresql)
+set(_soci_known_backends sqlite3 postgresql mysql)
 if(SOCI_FIND_COMPONENTS)
   set(_soci_backends ${SOCI_FIND_COMPONENTS})
 else()
@@ -36,6 +39,30 @@ if(SOCI_INCLUDE_DIR AND EXISTS "${SOCI_INCLUDE_DIR}/soci/version.h")
   endif()
 endif()
 
+# The client library of the mysql backend: MariaDB Connector/C (Debian: libmariadb-dev),
+# found through pkg-config (libmariadb, then mysqlclient) or, without pkg-config, by
+# its header and library names. Sets SOCI_MARIADB_CLIENT_FOUND,
+# SOCI_MARIADB_CLIENT_INCLUDE_DIR and SOCI_MARIADB_CLIENT_LIBRARY.
+macro(_soci_find_mariadb_client)
+  if(NOT SOCI_MARIADB_CLIENT_LIBRARY OR NOT SOCI_MARIADB_CLIENT_INCLUDE_DIR)
+    find_package(PkgConfig QUIET)
+    if(PKG_CONFIG_FOUND)
+      pkg_search_module(_soci_mariadb_pc QUIET libmariadb mariadb mysqlclient)
+    endif()
+    find_path(SOCI_MARIADB_CLIENT_INCLUDE_DIR NAMES mysql.h
+      HINTS ${_soci_mariadb_pc_INCLUDE_DIRS}
+      PATH_SUFFIXES mariadb mysql)
+    find_library(SOCI_MARIADB_CLIENT_LIBRARY NAMES mariadb mariadbclient mysqlclient
+      HINTS ${_soci_mariadb_pc_LIBRARY_DIRS})
+    mark_as_advanced(SOCI_MARIADB_CLIENT_INCLUDE_DIR SOCI_MARIADB_CLIENT_LIBRARY)
+  endif()
+  if(SOCI_MARIADB_CLIENT_LIBRARY AND SOCI_MARIADB_CLIENT_INCLUDE_DIR)
+    set(SOCI_MARIADB_CLIENT_FOUND TRUE)
+  else()
+    set(SOCI_MARIADB_CLIENT_FOUND FALSE)
+  endif()
+endmacro()
+
 # Each backend needs its own library plus the client library of its database.
 foreach(_soci_backend IN LISTS _soci_backends)
   if(NOT _soci_backend IN_LIST _soci_known_backends)
@@ -47,9 +74,12 @@ foreach(_soci_backend IN LISTS _soci_backends)
   if(_soci_backend STREQUAL "sqlite3")
     find_package(SQLite3 QUIET)
     set(_soci_client_found ${SQLite3_FOUND})
-  else()
+  elseif(_soci_backend STREQUAL "postgresql")
     find_package(PostgreSQL QUIET)
     set(_soci_client_found ${PostgreSQL_FOUND})
+  else()
+    _soci_find_mariadb_client()
+    set(_soci_client_found ${SOCI_MARIADB_CLIENT_FOUND})
   endif()
   if(SOCI_${_soci_backend}_LIBRARY AND _soci_client_found)
     set(SOCI_${_soci_backend}_FOUND TRUE)
@@ -81,6 +111,18 @@ if(SOCI_FOUND)
     set_target_properties(SOCI::postgresql PROPERTIES
       IMPORTED_LOCATION "${SOCI_postgresql_LIBRARY}"
       INTERFACE_LINK_LIBRARIES "SOCI::core;PostgreSQL::PostgreSQL")
+  endif()
+  if(SOCI_mysql_FOUND AND NOT TARGET SOCI::mysql)
+    if(NOT TARGET SOCI::mariadb_client)
+      add_library(SOCI::mariadb_client UNKNOWN IMPORTED)
+      set_target_properties(SOCI::mariadb_client PROPERTIES
+        IMPORTED_LOCATION "${SOCI_MARIADB_CLIENT_LIBRARY}"
+        INTERFACE_INCLUDE_DIRECTORIES "${SOCI_MARIADB_CLIENT_INCLUDE_DIR}")
+    endif()
+    add_library(SOCI::mysql UNKNOWN IMPORTED)
+    set_target_properties(SOCI::mysql PROPERTIES
+      IMPORTED_LOCATION "${SOCI_mysql_LIBRARY}"
+      INTERFACE_LINK_LIBRARIES "SOCI::core;SOCI::mariadb_client")
   endif()
 endif()
 

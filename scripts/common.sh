@@ -4,8 +4,10 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="$ROOT/build"
 # shellcheck disable=SC2034  # used by the scripts that source this file
-BUILD_PACKAGES=(cmake make g++ libsoci-dev libboost-dev libfmt-dev doctest-dev
-                libsqlite3-dev libpq-dev)
+# libsoci-dev brings SOCI's MySQL backend (libsoci-mysql4.0); libmariadb-dev has the
+# <mysql.h> its header includes and the client library it links.
+BUILD_PACKAGES=(cmake make g++ pkg-config libsoci-dev libsoci-mysql4.0 libboost-dev libfmt-dev
+                doctest-dev libsqlite3-dev libpq-dev libmariadb-dev)
 
 # Run a command as root: directly, through sudo, or fail with a clear message.
 as_root() {
@@ -38,11 +40,25 @@ configure() {
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@"
 }
 
+# ---- throwaway servers ----------------------------------------------------------
+# Each start_throwaway_* function below stops and deletes its server when the shell
+# exits, also on failure or Ctrl-C: through ONE EXIT trap that stops every server
+# started (a second `trap ... EXIT` would replace the first).
+stop_throwaway_servers() {
+  stop_throwaway_mariadb
+  stop_throwaway_postgres
+}
+arm_throwaway_trap() {
+  trap stop_throwaway_servers EXIT
+  trap 'exit 130' INT   # exit runs the EXIT trap
+  trap 'exit 143' TERM
+}
+
 # ---- throwaway PostgreSQL -------------------------------------------------------
 # start_throwaway_postgres [DBNAME...]: initdb into a temporary directory, start the
 # newest installed PostgreSQL on 127.0.0.1 at a free port (max_connections=200,
 # fsync=off), create the given databases, and stop and delete it all when the shell
-# exits (an EXIT trap). Sets PG_BIN, PG_DIR, PG_PORT. Needs the `postgresql` package.
+# exits (the EXIT trap above). Sets PG_BIN, PG_DIR, PG_PORT. Needs the `postgresql` package.
 
 # Run a PostgreSQL program: as user postgres when we are root (PostgreSQL refuses root).
 as_pg() {
@@ -71,7 +87,7 @@ start_throwaway_postgres() {
   local db
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   PG_DIR="$(mktemp -d /tmp/eagerload-pg.XXXXXX)"
-  trap stop_throwaway_postgres EXIT
+  arm_throwaway_trap
   if [ "$(id -u)" -eq 0 ]; then chown postgres: "$PG_DIR"; fi
   PG_PORT="$(free_port)"
 
@@ -87,5 +103,77 @@ start_throwaway_postgres() {
   fi
   for db in "$@"; do
     "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$db"
+  done
+}
+
+# ---- throwaway MariaDB ----------------------------------------------------------
+# start_throwaway_mariadb [DBNAME...]: mariadb-install-db into a temporary directory
+# under /tmp (owned by `mysql` when we are root), start mariadbd --no-defaults (nothing
+# from /etc/mysql) on 127.0.0.1 at a free port with utf8mb4, create the given databases
+# (utf8mb4), and stop and delete it all when the shell exits (the EXIT trap above).
+# root may log in over TCP without a password: the server listens on 127.0.0.1 only
+# and lives as long as this shell. Sets MARIADB_DIR, MARIADB_PORT. Needs the
+# `mariadb-server` package.
+
+# Run a MariaDB program: as user mysql when we are root.
+as_mysql() {
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u mysql -- "$@"); else "$@"; fi
+}
+
+# The mariadb client on the throwaway server, as root: mariadb_sql 'SELECT 1'.
+mariadb_sql() {
+  mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -u root -e "$1"
+}
+
+stop_throwaway_mariadb() {
+  [ -n "${MARIADB_DIR:-}" ] || return 0
+  local pid="" _
+  if [ -s "$MARIADB_DIR/pid" ]; then pid="$(cat "$MARIADB_DIR/pid")"; fi
+  [ -n "$pid" ] || pid="${MARIADB_PID:-}"
+  if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$MARIADB_DIR"
+  MARIADB_DIR=""
+}
+
+start_throwaway_mariadb() {
+  local db user_opt=() _
+  MARIADB_DIR="$(mktemp -d /tmp/eagerload-mariadb.XXXXXX)"
+  MARIADB_PID=""
+  arm_throwaway_trap
+  if [ "$(id -u)" -eq 0 ]; then
+    chown mysql: "$MARIADB_DIR"
+    user_opt=(--user=mysql)
+  fi
+  MARIADB_PORT="$(free_port)"
+
+  echo "==> starting MariaDB ($(mariadbd --version | sed 's/^.*Ver //')) on 127.0.0.1:$MARIADB_PORT"
+  if ! as_mysql mariadb-install-db --no-defaults "${user_opt[@]}" --datadir="$MARIADB_DIR/data" \
+    --auth-root-authentication-method=normal --skip-test-db >"$MARIADB_DIR/install.log" 2>&1; then
+    echo "error: mariadb-install-db failed:" >&2
+    cat "$MARIADB_DIR/install.log" >&2 || true
+    exit 1
+  fi
+  # As root, mariadbd itself switches to user mysql (--user): $! is the server's pid.
+  mariadbd --no-defaults "${user_opt[@]}" --datadir="$MARIADB_DIR/data" --socket="$MARIADB_DIR/sock" \
+    --port="$MARIADB_PORT" --bind-address=127.0.0.1 --pid-file="$MARIADB_DIR/pid" \
+    --log-error="$MARIADB_DIR/server.log" --character-set-server=utf8mb4 \
+    --collation-server=utf8mb4_general_ci --skip-name-resolve --max-connections=300 \
+    --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 >/dev/null 2>&1 &
+  MARIADB_PID=$!
+  for _ in $(seq 300); do
+    if mariadb_sql 'SELECT 1' >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$MARIADB_PID" 2>/dev/null; then break; fi  # the server died
+    sleep 0.2
+  done
+  if ! mariadb_sql 'SELECT 1' >/dev/null 2>&1; then
+    echo "error: MariaDB did not start; server.log:" >&2
+    cat "$MARIADB_DIR/server.log" >&2 || true
+    exit 1
+  fi
+  for db in "$@"; do
+    mariadb_sql "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
   done
 }

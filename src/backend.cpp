@@ -53,7 +53,7 @@ std::string backend::limit_offset(const std::string* limit_ph, const std::string
     return r;
 }
 
-std::string backend::row_number(std::string_view partition_sql, std::string_view order_sql) const {
+std::string backend::row_number(std::string_view partition_sql, col_type, std::string_view order_sql) const {
     return fmt::format("ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {})", partition_sql, order_sql);
 }
 

@@ -53,6 +53,9 @@ public:
     // Runs a statement that returns no rows; returns how many rows it changed. The
     // default goes through SOCI.
     virtual std::size_t execute(soci::session& s, const std::string& sql, const params& ps) const;
+    // The SQLSTATE of a SOCI error from this backend's database, where it can tell
+    // (for typed constraint errors, see throw_statement_error); empty if not.
+    virtual std::string error_state(const std::exception& e) const;
 
     // --- SQL text ----------------------------------------------------------------
     // Appends `name` as a quoted identifier.
@@ -72,10 +75,15 @@ public:
     virtual std::string generated_key(col_type t) const;
     // Appended to an INSERT to read back the generated key (the quoted column).
     virtual std::string returning(std::string_view quoted_column) const;
+    // The type of a PRIMARY KEY or FOREIGN KEY column: a type the database can index
+    // and that compares as C++ compares the key. Default: sql_type(t).
+    virtual const char* key_sql_type(col_type t) const { return sql_type(t); }
     // LIMIT/OFFSET clause (with its leading space); placeholders allocated by the caller.
     virtual std::string limit_offset(const std::string* limit_ph, const std::string* offset_ph) const;
-    // A row's rank among its partition: per-parent limits.
-    virtual std::string row_number(std::string_view partition_sql, std::string_view order_sql) const;
+    // A row's rank among its partition: per-parent limits. The partition is the parent
+    // key column, of type `key_type`: it must tell keys apart exactly as C++ does (the
+    // loader groups by exact value), whatever the column's collation.
+    virtual std::string row_number(std::string_view partition_sql, col_type key_type, std::string_view order_sql) const;
 
     // --- lists: ONE bound parameter, whatever the length ---------------------------
     // `column IN list`, the list being the parameter named `placeholder`.

@@ -120,6 +120,10 @@ database database::postgresql(std::string conninfo, open_options options) {
     return database(open_state(detail::postgresql_backend(), conninfo, options));
 }
 
+database database::mariadb(std::string conn, open_options options) {
+    return database(open_state(detail::mariadb_backend(), conn, options));
+}
+
 database database::from_pool(soci::connection_pool& pool, std::size_t size, dialect d) {
     return database(std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size));
 }

@@ -80,7 +80,7 @@ std::size_t backend::execute(soci::session& s, const std::string& sql, const par
         const long long n = st.get_affected_rows();
         return n > 0 ? static_cast<std::size_t>(n) : 0;
     } catch (const soci::soci_error& e) {
-        throw_statement_error(e.what(), sql);
+        throw_statement_error(e.what(), sql, error_state(e));
     }
 }
 
@@ -126,9 +126,11 @@ void backend::fetch(soci::session& s, const std::string& sql, const params& ps, 
             }
         }
     } catch (const soci::soci_error& e) {
-        throw_statement_error(e.what(), sql);
+        throw_statement_error(e.what(), sql, error_state(e));
     }
 }
+
+std::string backend::error_state(const std::exception&) const { return {}; }
 
 void fetch(const database& db, const std::string& sql, const params& ps, std::span<const column_source> columns,
            const batch_sink& sink, std::size_t expected_rows) {

@@ -1,5 +1,7 @@
 #include "eagerload/schema.hpp"
 
+#include <algorithm>
+
 #include "backend.hpp"
 #include "database_state.hpp"
 #include "eagerload/detail/select_spec.hpp"
@@ -16,12 +18,17 @@ std::string render_create_table(const table_info& t, dialect d, const std::vecto
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
         const column_info& c = t.columns[i];
         if (i) out += ", ";
+        // Key and foreign-key columns get the backend's key type (MariaDB cannot index
+        // a TEXT column without a prefix length).
+        const bool key = i == t.key || std::any_of(fks.begin(), fks.end(), [&](const foreign_key& fk) {
+                             return fk.column == c.name;
+                         });
         out += be.quoted(c.name) + ' ';
         if (i == t.key && t.generated_key) {
             out += be.generated_key(c.type);
             continue;
         }
-        out += be.sql_type(c.type);
+        out += key ? be.key_sql_type(c.type) : be.sql_type(c.type);
         if (!c.nullable) out += " NOT NULL";
         if (i == t.key) out += " PRIMARY KEY";
     }

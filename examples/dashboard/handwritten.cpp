@@ -73,12 +73,21 @@ eagerload::timestamp parse(const std::string& s) {
     return t;
 }
 
+// The list of ids as ONE parameter, the way each database reads it best.
 struct dialect_sql {
-    bool pg;
+    eagerload::dialect d;
     std::string in(const std::string& column) const {
-        return pg ? column + " = ANY(CAST(:ids AS bigint[]))" : column + " IN (SELECT value FROM json_each(:ids))";
+        switch (d) {
+        case eagerload::dialect::postgresql: return column + " = ANY(CAST(:ids AS bigint[]))";
+        case eagerload::dialect::mariadb:
+            return column + " IN (SELECT v FROM JSON_TABLE(:ids, '$[*]' COLUMNS (v BIGINT PATH '$')) AS ids)";
+        case eagerload::dialect::sqlite: break;
+        }
+        return column + " IN (SELECT value FROM json_each(:ids))";
     }
+    // {1,2,3} for PostgreSQL's array, [1,2,3] (JSON) for the others.
     std::string list(const std::vector<long long>& ids) const {
+        const bool pg = d == eagerload::dialect::postgresql;
         std::string out = pg ? "{" : "[";
         for (std::size_t i = 0; i < ids.size(); ++i) {
             if (i) out += ',';
@@ -99,13 +108,17 @@ result load_handwritten(variant v, const eagerload::database& db, std::int64_t u
         ~give_back() { p.give_back(s); }
     } guard{pool, slot};
     soci::session& s = pool.at(slot);
-    const dialect_sql d{db.sql_dialect() == eagerload::dialect::postgresql};
+    const dialect_sql d{db.sql_dialect()};
     const bool limited = v == variant::limited;
     std::size_t statements = 0;
     view out;
 
-    soci::transaction tx(s);  // one snapshot, as eagerload does
-    if (d.pg) s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+    // One snapshot, as eagerload does. MariaDB sets the level before the transaction
+    // (for the next one only), PostgreSQL inside it; InnoDB's REPEATABLE READ reads every
+    // statement from the snapshot of the first.
+    if (d.d == eagerload::dialect::mariadb) s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+    soci::transaction tx(s);
+    if (d.d == eagerload::dialect::postgresql) s << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
 
     // 1. The user's 20 newest projects, owner joined.
     std::unordered_map<long long, std::size_t> project_at;

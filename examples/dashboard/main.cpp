@@ -2,7 +2,7 @@
 // SOCI, timed side by side on the same database, with a check that all three build
 // the same dashboard.
 //
-//   dashboard [--sqlite PATH | --postgres CONNINFO] [--no-generate] [--user ID]
+//   dashboard [--sqlite PATH | --postgres CONNINFO | --mariadb CONN] [--no-generate] [--user ID]
 //             [--variant full|limited] [--strategy naive|eager|handwritten|all]
 //             [--repeat N] [--json FILE] [--summary-json FILE]
 //             [--tasks-per-project N] [--comments-per-task N]
@@ -25,9 +25,10 @@ namespace {
 
 [[noreturn]] void usage(const std::string& problem) {
     std::fprintf(stderr,
-                 "dashboard: %s\nusage: dashboard [--sqlite PATH | --postgres CONNINFO] [--no-generate] [--user ID]\n"
-                 "                 [--variant full|limited] [--strategy naive|eager|handwritten|all] [--repeat N]\n"
-                 "                 [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n",
+                 "dashboard: %s\nusage: dashboard [--sqlite PATH | --postgres CONNINFO | --mariadb CONN] [--no-generate]\n"
+                 "                 [--user ID] [--variant full|limited] [--strategy naive|eager|handwritten|all]\n"
+                 "                 [--repeat N]"
+                 " [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -64,6 +65,7 @@ int main(int argc, char** argv) try {
         };
         if (a == "--sqlite") sqlite_path = value(), url = "sqlite:" + sqlite_path;
         else if (a == "--postgres") url = std::string("postgresql:") + value();
+        else if (a == "--mariadb") url = std::string("mariadb:") + value();  // "db=D user=U host=H port=P"
         else if (a == "--no-generate") generate_data = false;
         else if (a == "--user") user = number(a, value());
         else if (a == "--repeat") repeat = static_cast<int>(std::max(1LL, number(a, value())));
@@ -94,7 +96,7 @@ int main(int argc, char** argv) try {
     // Default: a fresh embedded SQLite database in a temporary file, removed at exit.
     std::string temp_path;
     if (url.empty()) {
-        if (!generate_data) usage("--no-generate needs --sqlite PATH or --postgres CONNINFO");
+        if (!generate_data) usage("--no-generate needs --sqlite PATH, --postgres CONNINFO or --mariadb CONN");
         temp_path = (std::filesystem::temp_directory_path() / fmt::format("eagerload-dashboard-{}.db", ::getpid())).string();
         std::filesystem::remove(temp_path);
         url = "sqlite:" + temp_path;

@@ -1,5 +1,5 @@
 #pragma once
-// A database handle: SQLite (file or ":memory:") or PostgreSQL, backed by a pool of
+// A database handle: SQLite (file or ":memory:"), PostgreSQL or MariaDB, backed by a pool of
 // sessions so one handle can be shared by threads. Copies share the same pool.
 //
 //   auto db = eagerload::database::open("sqlite::memory:");
@@ -33,11 +33,15 @@ struct open_options {
 
 class database {
 public:
-    // "sqlite:PATH", "sqlite::memory:", or "postgresql:CONNINFO" (libpq key=value form,
-    // e.g. "postgresql:host=127.0.0.1 port=5432 dbname=app user=app password=secret").
+    // "sqlite:PATH", "sqlite::memory:", "postgresql:CONNINFO" (libpq key=value form,
+    // e.g. "postgresql:host=127.0.0.1 port=5432 dbname=app user=app password=secret"), or
+    // "mariadb:CONN" / "mysql:CONN" (SOCI's MySQL form, see mariadb()).
     static database open(std::string_view url, open_options options = {});
     static database sqlite(std::string path, open_options options = {});
     static database postgresql(std::string conninfo, open_options options = {});
+    // SOCI's MySQL form, e.g. "db=app user=app password=secret host=127.0.0.1 port=3306";
+    // charset=utf8mb4 unless it names one. database::open takes it as "mariadb:..." or "mysql:...".
+    static database mariadb(std::string conn, open_options options = {});
     // Uses a soci::connection_pool the caller opened (every session already open) and owns.
     static database from_pool(soci::connection_pool& pool, std::size_t size, dialect d);
 

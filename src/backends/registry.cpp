@@ -10,7 +10,7 @@ namespace eagerload::detail {
 namespace {
 
 const auto& backends() {
-    static const std::array<const backend*, 2> all{&sqlite_backend(), &postgresql_backend()};
+    static const std::array<const backend*, 3> all{&sqlite_backend(), &postgresql_backend(), &mariadb_backend()};
     return all;
 }
 

@@ -26,8 +26,8 @@ EAGERLOAD_TEST("the counter counts each execution and records its SQL") {
     const auto sql = counter.statements();
     CHECK(sql[0] == q.sql(db.sql_dialect()));
     CHECK(sql[2] == sql[0]);
-    CHECK(sql[3].starts_with("SELECT count(*) FROM \"users\""));
-    CHECK(counter.report().starts_with("1: SELECT \"users\".\"id\""));
+    CHECK(sql[3].starts_with("SELECT count(*) FROM " + ctx.quoted("users")));
+    CHECK(counter.report().starts_with("1: SELECT " + ctx.quoted("users") + "." + ctx.quoted("id")));
     counter.reset();
     CHECK(counter.count() == 0);
 }

@@ -103,7 +103,7 @@ EAGERLOAD_TEST("a timestamp column holding something else names the column") {
     create_table<Task>(db);
     // Written behind the library's back, as another tool might.
     detail::execute(db, "INSERT INTO tasks (id, project_id, title, priority, created_at) VALUES (1, 1, 't', 1, " +
-                            std::string(db.sql_dialect() == dialect::sqlite ? "'someday'" : "'infinity'") + ")");
+                            std::string(ctx.quirks().bad_timestamp_literal) + ")");
     CHECK_THROWS_WITH_AS(select<Task>().all(db),
                          doctest::Contains("column \"tasks\".\"created_at\" of the row with id = 1: cannot hold database type"),
                          conversion_error);
@@ -117,7 +117,8 @@ EAGERLOAD_TEST("a missing table or column gives the database's message and the s
     } catch (const database_error& e) {
         const std::string what = e.what();
         CHECK(what.find("ghosts") != std::string::npos);
-        CHECK(what.find("statement: SELECT \"ghosts\".\"id\" FROM \"ghosts\"") != std::string::npos);
+        const std::string ghosts = ctx.quoted("ghosts");
+        CHECK(what.find("statement: SELECT " + ghosts + "." + ctx.quoted("id") + " FROM " + ghosts) != std::string::npos);
         CHECK(e.sql() == select<Ghost>().sql(db.sql_dialect()));
     }
     try {
@@ -126,7 +127,9 @@ EAGERLOAD_TEST("a missing table or column gives the database's message and the s
     } catch (const database_error& e) {
         const std::string what = e.what();
         CHECK(what.find("ghost") != std::string::npos);
-        CHECK(what.find("statement: SELECT \"users\".\"id\", \"users\".\"ghost\"") != std::string::npos);
+        const std::string users = ctx.quoted("users");
+        CHECK(what.find("statement: SELECT " + users + "." + ctx.quoted("id") + ", " + users + "." + ctx.quoted("ghost")) !=
+              std::string::npos);
     }
 }
 
@@ -153,6 +156,22 @@ TEST_CASE("an unreachable PostgreSQL names the target with the password redacted
     }
 }
 
+TEST_CASE("an unreachable MariaDB names the target with the password redacted [mariadb]") {
+    for (const char* scheme : {"mariadb:", "mysql:"}) {
+        CAPTURE(scheme);
+        try {
+            database::open(std::string(scheme) + "host=127.0.0.1 port=1 db=nope user=someone password=hunter2 connect_timeout=3");
+            FAIL("expected a connection_error");
+        } catch (const connection_error& e) {
+            const std::string what = e.what();
+            CAPTURE(what);
+            CHECK(what.find("cannot connect to mariadb database") != std::string::npos);
+            CHECK(what.find("host=127.0.0.1 port=1 db=nope user=someone password=***") != std::string::npos);
+            CHECK(what.find("hunter2") == std::string::npos);
+        }
+    }
+}
+
 TEST_CASE("an unreachable SQLite file names the path [sqlite]") {
     CHECK_THROWS_WITH_AS(database::open("sqlite:/nonexistent-dir/sub/x.db"),
                          doctest::Contains("cannot connect to sqlite database \"/nonexistent-dir/sub/x.db\""),
@@ -161,6 +180,7 @@ TEST_CASE("an unreachable SQLite file names the path [sqlite]") {
 
 TEST_CASE("an unknown database URL is rejected with the expected forms") {
     CHECK_THROWS_WITH_AS(database::open("oracle://x"), doctest::Contains("expected one of \"sqlite:PATH\""), error);
+    CHECK_THROWS_WITH_AS(database::open("oracle://x"), doctest::Contains("\"mariadb:db=D user=U host=H port=P\""), error);
     CHECK_THROWS_WITH_AS(database::open("postgresql:postgresql://u:secret@h/db"),
                          doctest::Contains("use the key=value form"), error);
 }

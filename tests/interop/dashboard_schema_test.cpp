@@ -1,6 +1,7 @@
 // The dashboard's schema is shared with other tools: a database they created and
-// filled (SQLite timestamps as text "YYYY-MM-DD HH:MM:SS") loads with every strategy,
-// into the exact JSON the product specifies.
+// filled (SQLite timestamps as text "YYYY-MM-DD HH:MM:SS"; MariaDB: BIGINT keys, TEXT,
+// DATETIME timestamps, utf8mb4) loads with every strategy, into the exact JSON the
+// product specifies.
 #include <string>
 
 #include "../support/backend.hpp"
@@ -12,19 +13,21 @@ using namespace dashboard;
 
 namespace {
 
-// The DDL as the issue states it, written by hand, as another tool would.
-void create_by_hand(const eagerload::database& db) {
+// The DDL as the issue states it, written by hand, as another tool would. Foreign keys
+// name the referenced column: MariaDB requires it.
+// Timestamps get the type the database's own tools would use (MariaDB: DATETIME).
+void create_by_hand(const eagerload::database& db, const std::string& ts) {
     using eagerload::detail::execute;
     execute(db, "CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL, email text NOT NULL, avatar_url text NULL)");
-    execute(db, "CREATE TABLE projects (id bigint PRIMARY KEY, name text NOT NULL, owner_id bigint NOT NULL REFERENCES users, "
-                "updated_at timestamp NOT NULL)");
-    execute(db, "CREATE TABLE project_members (id bigint PRIMARY KEY, project_id bigint NOT NULL REFERENCES projects, "
-                "user_id bigint NOT NULL REFERENCES users, UNIQUE (project_id, user_id))");
-    execute(db, "CREATE TABLE tasks (id bigint PRIMARY KEY, project_id bigint NOT NULL REFERENCES projects, "
-                "assignee_id bigint NULL REFERENCES users, title text NOT NULL, priority int NOT NULL, "
-                "created_at timestamp NOT NULL)");
-    execute(db, "CREATE TABLE comments (id bigint PRIMARY KEY, task_id bigint NOT NULL REFERENCES tasks, "
-                "author_id bigint NOT NULL REFERENCES users, text text NOT NULL, created_at timestamp NOT NULL)");
+    execute(db, "CREATE TABLE projects (id bigint PRIMARY KEY, name text NOT NULL, owner_id bigint NOT NULL REFERENCES users (id), "
+                "updated_at " + ts + " NOT NULL)");
+    execute(db, "CREATE TABLE project_members (id bigint PRIMARY KEY, project_id bigint NOT NULL REFERENCES projects (id), "
+                "user_id bigint NOT NULL REFERENCES users (id), UNIQUE (project_id, user_id))");
+    execute(db, "CREATE TABLE tasks (id bigint PRIMARY KEY, project_id bigint NOT NULL REFERENCES projects (id), "
+                "assignee_id bigint NULL REFERENCES users (id), title text NOT NULL, priority int NOT NULL, "
+                "created_at " + ts + " NOT NULL)");
+    execute(db, "CREATE TABLE comments (id bigint PRIMARY KEY, task_id bigint NOT NULL REFERENCES tasks (id), "
+                "author_id bigint NOT NULL REFERENCES users (id), text text NOT NULL, created_at " + ts + " NOT NULL)");
     execute(db, "CREATE INDEX pm_user ON project_members (user_id, project_id)");
     execute(db, "CREATE INDEX t_proj ON tasks (project_id, priority DESC, created_at DESC)");
     execute(db, "CREATE INDEX c_task ON comments (task_id, created_at DESC)");
@@ -42,7 +45,7 @@ void create_by_hand(const eagerload::database& db) {
 }  // namespace
 
 EAGERLOAD_TEST("a hand-made dashboard schema loads with every strategy into the specified JSON") {
-    create_by_hand(db);
+    create_by_hand(db, ctx.quirks().timestamp_ddl_type);
     const std::string expected =
         R"([{"id":11,"members":["Zoë"],"name":"Beta","owner":"Zoë","tasks":[{"assignee":"Zoë","comments":[{"author":"Cy",)"
         R"("created":"2026-03-02T10:05:00","text":"ok"}],"id":102,"priority":5,"title":"Ship"}]},)"

@@ -37,6 +37,10 @@ TEST_CASE("timestamps parse from the forms databases print, and reject garbage")
     CHECK(t == eagerload::make_timestamp(2024, 2, 29, 23, 59, 58, 500000));
     REQUIRE(eagerload::parse_timestamp("2001-01-01 00:00:00.123456", t));
     CHECK(eagerload::format_timestamp(t) == "2001-01-01 00:00:00.123456");
+    // MariaDB's text for DATETIME(6) always has six digits; its zero date is no timestamp.
+    REQUIRE(eagerload::parse_timestamp("2024-05-01 00:00:00.000000", t));
+    CHECK(t == eagerload::make_timestamp(2024, 5, 1));
+    CHECK_FALSE(eagerload::parse_timestamp("0000-00-00 00:00:00.000000", t));
     CHECK_FALSE(eagerload::parse_timestamp("", t));
     CHECK_FALSE(eagerload::parse_timestamp("2024-02-30 00:00:00", t));
     CHECK_FALSE(eagerload::parse_timestamp("2024-02-01", t));

@@ -74,6 +74,55 @@ TEST_CASE("SQLite plans differ only in how the key list is bound") {
     CHECK(lite.statements[1] == expected);
 }
 
+TEST_CASE("MariaDB plans differ in quoting (backticks) and in how the key list is bound (JSON_TABLE)") {
+    const auto pg = sample_query().plan(dialect::postgresql);
+    const auto maria = sample_query().plan(dialect::mariadb);
+    auto backticked = [](std::string sql) {
+        for (char& c : sql)
+            if (c == '"') c = '`';
+        return sql;
+    };
+    CHECK(maria.statements[0] == backticked(pg.statements[0]));
+    std::string expected = backticked(pg.statements[1]);
+    const std::string any = "`tasks`.`project_id` = ANY(CAST(:p1 AS bigint[]))";
+    expected.replace(expected.find(any), any.size(),
+                     "`tasks`.`project_id` IN (SELECT `v` FROM JSON_TABLE(:p1, '$[*]' COLUMNS (`v` BIGINT PATH '$')) "
+                     "AS `el_list`)");
+    CHECK(maria.statements[1] == expected);
+}
+
+namespace {
+struct Tag {
+    std::string code;
+};
+struct Note {
+    std::int64_t id;
+    std::string tag_code;
+};
+}  // namespace
+BOOST_HANA_ADAPT_STRUCT(Tag, code);
+BOOST_HANA_ADAPT_STRUCT(Note, id, tag_code);
+template <>
+struct eagerload::model<Tag> {
+    static constexpr std::string_view table = "tags";
+    static constexpr auto key = &Tag::code;
+};
+template <>
+struct eagerload::model<Note> {
+    static constexpr std::string_view table = "notes";
+    static constexpr auto key = &Note::id;
+};
+
+TEST_CASE("MariaDB ranks text keys by their bytes, so keys differing in case keep their own limits") {
+    constexpr auto notes = has_many<&Note::tag_code, &Tag::code>;
+    const auto p = select<Tag>().prefetch(notes, select<Note>().limit_per_parent(2)).plan(dialect::mariadb);
+    REQUIRE(p.size() == 2);
+    CHECK(p.statements[1].find("ROW_NUMBER() OVER (PARTITION BY CAST(`notes`.`tag_code` AS BINARY) ORDER BY "
+                               "`notes`.`id`)") != std::string::npos);
+    CHECK(p.statements[1].find("`notes`.`tag_code` IN (SELECT JSON_UNQUOTE(`v`) FROM JSON_TABLE(:p1, '$[*]' "
+                               "COLUMNS (`v` JSON PATH '$')) AS `el_list`)") != std::string::npos);
+}
+
 TEST_CASE("self-referential EXISTS aliases the inner table") {
     const auto q = select<Employee>().where(exists(reports, col<&Employee::name> == "x") && !exists(boss));
     CHECK(q.sql(dialect::sqlite) ==

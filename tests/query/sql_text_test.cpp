@@ -28,9 +28,10 @@ TEST_CASE("select renders quoted identifiers, bound values, order and limit") {
     CHECK(ps[3].i == 20);
 }
 
-TEST_CASE("offset without limit is valid SQL on SQLite") {
+TEST_CASE("offset without limit is valid SQL on SQLite and MariaDB") {
     CHECK(select<User>().offset(5).sql(dialect::sqlite).ends_with(R"(FROM "users" LIMIT -1 OFFSET :p1)"));
     CHECK(select<User>().offset(5).sql(dialect::postgresql).ends_with(R"(FROM "users" OFFSET :p1)"));
+    CHECK(select<User>().offset(5).sql(dialect::mariadb).ends_with("FROM `users` LIMIT 18446744073709551615 OFFSET :p1"));
 }
 
 TEST_CASE("in() binds the whole list as ONE parameter, per dialect") {
@@ -40,10 +41,24 @@ TEST_CASE("in() binds the whole list as ONE parameter, per dialect") {
     CHECK(q.sql(dialect::sqlite).ends_with(R"(WHERE "users"."id" IN (SELECT value FROM json_each(:p1)))"));
     CHECK(q.parameters(dialect::postgresql).at(0).s == "{3,1,2}");
     CHECK(q.parameters(dialect::sqlite).at(0).s == "[3,1,2]");
+    CHECK(q.sql(dialect::mariadb).ends_with(
+        "WHERE `users`.`id` IN (SELECT `v` FROM JSON_TABLE(:p1, '$[*]' COLUMNS (`v` BIGINT PATH '$')) AS `el_list`)"));
+    CHECK(q.parameters(dialect::mariadb).at(0).s == "[3,1,2]");
 
     const auto names = select<User>().where(col<&User::name>.in({"a\"b", "c\\d", "é"}));
     CHECK(names.parameters(dialect::postgresql).at(0).s == R"({"a\"b","c\\d","é"})");
     CHECK(names.parameters(dialect::sqlite).at(0).s == R"(["a\"b","c\\d","é"])");
+    CHECK(names.parameters(dialect::mariadb).at(0).s == R"(["a\"b","c\\d","é"])");
+    // Text: the values are unquoted from JSON, which compares them in the column's collation.
+    CHECK(names.sql(dialect::mariadb).ends_with("WHERE `users`.`name` IN (SELECT JSON_UNQUOTE(`v`) FROM "
+                                                "JSON_TABLE(:p1, '$[*]' COLUMNS (`v` JSON PATH '$')) AS `el_list`)"));
+}
+
+TEST_CASE("MariaDB quotes identifiers with backticks") {
+    const auto q = select<Task>().where(col<&Task::priority> >= 3).order_by(desc<&Task::id>).limit(2);
+    CHECK(q.sql(dialect::mariadb) ==
+          "SELECT `tasks`.`id`, `tasks`.`project_id`, `tasks`.`assignee_id`, `tasks`.`title`, `tasks`.`priority`, "
+          "`tasks`.`created_at` FROM `tasks` WHERE `tasks`.`priority` >= :p1 ORDER BY `tasks`.`id` DESC LIMIT :p2");
 }
 
 TEST_CASE("is_null, not, or render with explicit grouping") {

@@ -4,6 +4,7 @@
 #include "../support/backend.hpp"
 #include "../support/models.hpp"
 #include "eagerload/counter.hpp"
+#include "eagerload/eagerload.hpp"
 #include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
@@ -20,6 +21,62 @@ TEST_CASE("CREATE TABLE text per dialect: types, NOT NULL for non-optional, prim
     CHECK(detail::render_create_table(t, dialect::sqlite) ==
           R"(CREATE TABLE "tasks" ("id" BIGINT NOT NULL PRIMARY KEY, "project_id" BIGINT NOT NULL, )"
           R"("assignee_id" BIGINT, "title" TEXT NOT NULL, "priority" INTEGER NOT NULL, "created_at" TIMESTAMP NOT NULL))");
+    CHECK(detail::render_create_table(t, dialect::mariadb) ==
+          R"(CREATE TABLE `tasks` (`id` BIGINT NOT NULL PRIMARY KEY, `project_id` BIGINT NOT NULL, )"
+          R"(`assignee_id` BIGINT, `title` LONGTEXT NOT NULL, `priority` INT NOT NULL, `created_at` DATETIME(6) NOT NULL))");
+}
+
+namespace {
+struct Tag {
+    std::string code;
+    std::string label;
+};
+struct Tagging {
+    std::int64_t id;
+    std::string tag_code;
+};
+}  // namespace
+BOOST_HANA_ADAPT_STRUCT(Tag, code, label);
+BOOST_HANA_ADAPT_STRUCT(Tagging, id, tag_code);
+template <>
+struct eagerload::model<Tag> {
+    static constexpr std::string_view table = "tags";
+    static constexpr auto key = &Tag::code;
+};
+template <>
+struct eagerload::model<Tagging> {
+    static constexpr std::string_view table = "taggings";
+    static constexpr auto key = &Tagging::id;
+};
+namespace {
+constexpr auto tag = belongs_to<&Tagging::tag_code, &Tag::code>;
+}
+
+TEST_CASE("text key and foreign key columns get the backend's key type") {
+    const std::vector<detail::foreign_key> fk{{"tag_code", &detail::table_of<Tag>(), "code"}};
+    CHECK(detail::render_create_table(detail::table_of<Tag>(), dialect::postgresql) ==
+          R"(CREATE TABLE "tags" ("code" TEXT NOT NULL PRIMARY KEY, "label" TEXT NOT NULL))");
+    // MariaDB indexes no TEXT without a prefix length, and its default collations ignore case.
+    CHECK(detail::render_create_table(detail::table_of<Tag>(), dialect::mariadb) ==
+          "CREATE TABLE `tags` (`code` VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL PRIMARY KEY, "
+          "`label` LONGTEXT NOT NULL)");
+    CHECK(detail::render_create_table(detail::table_of<Tagging>(), dialect::mariadb, fk) ==
+          "CREATE TABLE `taggings` (`id` BIGINT NOT NULL PRIMARY KEY, `tag_code` VARCHAR(255) CHARACTER SET utf8mb4 "
+          "COLLATE utf8mb4_nopad_bin NOT NULL, FOREIGN KEY (`tag_code`) REFERENCES `tags` (`code`))");
+}
+
+EAGERLOAD_TEST("a text primary key and a text foreign key work, and keys differing in case are distinct") {
+    create_table<Tag>(db);
+    create_table<Tagging>(db, tag);
+    insert_all(db, std::vector<Tag>{{"abc", "lower"}, {"ABC", "upper"}, {"abc ", "trailing space"}});
+    insert_all(db, std::vector<Tagging>{{1, "ABC"}, {2, "abc "}});
+    CHECK_THROWS_AS(insert(db, Tag{"abc", "again"}), database_error);
+    CHECK_THROWS_AS(insert(db, Tagging{3, "aBc"}), database_error);  // refers to no tag
+    CHECK(get<Tag>(db, "ABC").label == "upper");
+    CHECK(get<Tag>(db, "abc ").label == "trailing space");
+    const auto rows = select<Tagging>().order_by(asc<&Tagging::id>).prefetch(tag).load(db);
+    CHECK(rows[0][tag].label == "upper");
+    CHECK(rows[1][tag].label == "trailing space");
 }
 
 EAGERLOAD_TEST("created tables enforce NOT NULL and the primary key") {

@@ -13,56 +13,138 @@
 namespace eagerload_test {
 namespace {
 
+using eagerload::dialect;
+
+// Every backend and its quirks, declared once (see backend_quirks).
+constexpr backend_quirks sqlite_quirks{
+    .dialect = dialect::sqlite,
+    .quote = '"',
+    .text_compares_case_insensitively = false,
+    .readers_block_writers = true,
+    .read_only_transactions = false,
+    .bad_timestamp_literal = "'someday'",
+    .allow_dangling_foreign_key = "PRAGMA foreign_keys = OFF",
+    .timestamp_ddl_type = "timestamp",
+};
+constexpr backend_quirks postgresql_quirks{
+    .dialect = dialect::postgresql,
+    .quote = '"',
+    .text_compares_case_insensitively = false,
+    .readers_block_writers = false,
+    .read_only_transactions = true,
+    .bad_timestamp_literal = "'infinity'",
+    .allow_dangling_foreign_key = "ALTER TABLE {table} DROP CONSTRAINT {table}_{column}_fkey",
+    .timestamp_ddl_type = "timestamp",
+};
+constexpr backend_quirks mariadb_quirks{
+    .dialect = dialect::mariadb,
+    .quote = '`',
+    .text_compares_case_insensitively = true,
+    .readers_block_writers = false,
+    .read_only_transactions = true,
+    .bad_timestamp_literal = "'0000-00-00 00:00:00'",
+    .allow_dangling_foreign_key = "SET foreign_key_checks = 0",
+    .timestamp_ddl_type = "DATETIME",
+};
+
 std::string unique_name() {
     static std::atomic<int> n{0};
     std::random_device rd;
     return "el_" + std::to_string(::getpid()) + "_" + std::to_string(n++) + "_" + std::to_string(rd() % 100000);
 }
 
-std::string postgres_conninfo() {
-    const char* env = std::getenv("EAGERLOAD_TEST_POSTGRES");
+// The server a backend's cases run against, from the environment. Missing: the case
+// fails with how to get one.
+std::string server_from_env(dialect d) {
+    const bool pg = d == dialect::postgresql;
+    const char* var = pg ? "EAGERLOAD_TEST_POSTGRES" : "EAGERLOAD_TEST_MARIADB";
+    const char* env = std::getenv(var);
     if (!env || !*env)
-        throw std::runtime_error("EAGERLOAD_TEST_POSTGRES is not set: run the suite with `bash scripts/test.sh`, "
-                                 "which starts a throwaway PostgreSQL and sets it");
+        throw std::runtime_error(std::string(var) + " is not set: run the suite with `bash scripts/test.sh`, which starts " +
+                                 (pg ? "a throwaway PostgreSQL" : "a throwaway MariaDB (SOCI MySQL form without db=, "
+                                                                  "e.g. \"user=root host=127.0.0.1 port=3306\")") +
+                                 " and sets it");
     return env;
+}
+
+eagerload::database admin(dialect d) {
+    const std::string base = server_from_env(d);
+    return d == dialect::postgresql ? eagerload::database::postgresql(base) : eagerload::database::mariadb(base);
 }
 
 }  // namespace
 
+const backend_quirks& quirks_of(dialect d) {
+    switch (d) {
+    case dialect::sqlite: return sqlite_quirks;
+    case dialect::postgresql: return postgresql_quirks;
+    case dialect::mariadb: return mariadb_quirks;
+    }
+    throw std::invalid_argument("eagerload_test: no quirks declared for this dialect");
+}
+
 context::context(eagerload::dialect d) : db(eagerload::database::open("sqlite::memory:")), dialect_(d) {
-    if (d == eagerload::dialect::sqlite) {
+    switch (d) {
+    case dialect::sqlite:
         // A file, so that handles with several pooled sessions see the same data.
         target_ = (std::filesystem::temp_directory_path() / (unique_name() + ".db")).string();
         db = eagerload::database::sqlite(target_);
         return;
+    case dialect::postgresql: {
+        const std::string base = server_from_env(d);
+        scratch_ = unique_name();
+        eagerload::detail::execute(admin(d), "CREATE SCHEMA " + scratch_);
+        target_ = base + " options='-c search_path=" + scratch_ + "'";
+        db = eagerload::database::postgresql(target_);
+        return;
     }
-    const std::string base = postgres_conninfo();
-    schema_ = unique_name();
-    auto admin = eagerload::database::postgresql(base);
-    eagerload::detail::execute(admin, "CREATE SCHEMA " + schema_);
-    target_ = base + " options='-c search_path=" + schema_ + "'";
-    db = eagerload::database::postgresql(target_);
+    case dialect::mariadb: {
+        const std::string base = server_from_env(d);
+        scratch_ = unique_name();
+        eagerload::detail::execute(admin(d), "CREATE DATABASE " + scratch_ +
+                                                 " CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+        target_ = base + " db=" + scratch_;
+        db = eagerload::database::mariadb(target_);
+        return;
+    }
+    }
 }
 
 context::~context() {
     try {
-        if (dialect_ == eagerload::dialect::sqlite) {
+        if (dialect_ == dialect::sqlite) {
             std::filesystem::remove(target_);
-        } else {
+        } else if (!scratch_.empty()) {
             db = eagerload::database::open("sqlite::memory:");  // close our sessions first
-            auto admin = eagerload::database::postgresql(postgres_conninfo());
-            eagerload::detail::execute(admin, "DROP SCHEMA " + schema_ + " CASCADE");
+            eagerload::detail::execute(admin(dialect_), dialect_ == dialect::postgresql
+                                                            ? "DROP SCHEMA " + scratch_ + " CASCADE"
+                                                            : "DROP DATABASE " + scratch_);
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "test cleanup failed: %s\n", e.what());
     }
 }
 
+std::string context::quoted(std::string_view name) const {
+    const char q = quirks().quote;
+    std::string out(1, q);
+    for (char c : name) {
+        if (c == q) out += q;
+        out += c;
+    }
+    out += q;
+    return out;
+}
+
 eagerload::database context::open(std::size_t pool_size) const {
     eagerload::open_options o;
     o.pool_size = pool_size;
-    return dialect_ == eagerload::dialect::sqlite ? eagerload::database::sqlite(target_, o)
-                                                  : eagerload::database::postgresql(target_, o);
+    switch (dialect_) {
+    case dialect::sqlite: return eagerload::database::sqlite(target_, o);
+    case dialect::postgresql: return eagerload::database::postgresql(target_, o);
+    case dialect::mariadb: return eagerload::database::mariadb(target_, o);
+    }
+    throw std::invalid_argument("eagerload_test: unknown dialect");
 }
 
 }  // namespace eagerload_test

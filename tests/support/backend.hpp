@@ -1,18 +1,55 @@
 #pragma once
 // One test suite, every backend: EAGERLOAD_TEST("name") defines the body once and
-// registers it as "name [sqlite]" and "name [postgresql]". PostgreSQL comes from
-// $EAGERLOAD_TEST_POSTGRES (scripts/test.sh starts a throwaway server); when it is
-// missing, the PostgreSQL cases FAIL: they never skip silently.
+// registers it as "name [sqlite]", "name [postgresql]" and "name [mariadb]".
+// PostgreSQL comes from $EAGERLOAD_TEST_POSTGRES, MariaDB from $EAGERLOAD_TEST_MARIADB
+// (scripts/test.sh starts throwaway servers); when one is missing, its cases FAIL:
+// they never skip silently.
+//
+// What differs between the databases is declared ONCE, in backend_quirks (backend.cpp), and a
+// test body asks ctx.quirks() instead of comparing dialects. A quirk is a documented
+// behaviour of the database, not a workaround for eagerload.
 #include <doctest/doctest.h>
 
 #include <string>
+#include <string_view>
 
 #include "eagerload/database.hpp"
 
 namespace eagerload_test {
 
-// A fresh, empty database for one test case: an in-memory or temporary-file SQLite
-// database, or a private schema in the test PostgreSQL database (dropped afterwards).
+struct backend_quirks {
+    eagerload::dialect dialect;
+    // The identifier quote character in the SQL eagerload renders: " or `.
+    char quote;
+    // Default text comparison ignores case ('abc' = 'ABC'): MariaDB's default
+    // collations (utf8mb4_general_ci, ...). SQLite (BINARY) and PostgreSQL
+    // (deterministic collations) compare exactly.
+    bool text_compares_case_insensitively;
+    // A reader's open transaction makes a writer on another connection wait (SQLite's
+    // rollback journal: one writer, no writes while a read lock is held). Where false,
+    // readers see a snapshot (MVCC) and writers go ahead.
+    bool readers_block_writers;
+    // START TRANSACTION ... READ ONLY makes writes fail. SQLite has no read-only
+    // transactions.
+    bool read_only_transactions;
+    // A literal that a timestamp column of eagerload's DDL accepts but that is no
+    // timestamp eagerload can read: SQLite stores any text, PostgreSQL has 'infinity',
+    // MariaDB's DATETIME takes the zero date (sql_mode without NO_ZERO_DATE).
+    const char* bad_timestamp_literal;
+    // The statement that lets this session write a row whose foreign key refers to
+    // nothing, as fmt text with {table} and {column} (PostgreSQL names the constraint
+    // <table>_<column>_fkey; SQLite and MariaDB switch checking off per session).
+    const char* allow_dangling_foreign_key;
+    // The column type of a timestamp in hand-written DDL. MariaDB's TIMESTAMP converts
+    // to and from the session time zone, stops in 2038 and auto-updates: DATETIME.
+    const char* timestamp_ddl_type;
+};
+
+const backend_quirks& quirks_of(eagerload::dialect d);
+
+// A fresh, empty database for one test case: a temporary-file SQLite database, a
+// private schema in the test PostgreSQL database, or a database of its own on the test
+// MariaDB server (each dropped afterwards).
 class context {
 public:
     explicit context(eagerload::dialect d);
@@ -21,6 +58,9 @@ public:
     context& operator=(const context&) = delete;
 
     eagerload::dialect dialect() const noexcept { return dialect_; }
+    const backend_quirks& quirks() const noexcept { return quirks_of(dialect_); }
+    // `name` quoted as an identifier, as eagerload renders it on this backend.
+    std::string quoted(std::string_view name) const;
     // Another handle on the same database, with its own pool.
     eagerload::database open(std::size_t pool_size) const;
 
@@ -28,8 +68,8 @@ public:
 
 private:
     eagerload::dialect dialect_;
-    std::string target_;   // sqlite path or postgresql conninfo with search_path
-    std::string schema_;   // postgresql only
+    std::string target_;  // sqlite path, postgresql conninfo with search_path, mariadb conn with db=
+    std::string scratch_; // the postgresql schema or mariadb database to drop
 };
 
 }  // namespace eagerload_test
@@ -44,6 +84,10 @@ private:
     }                                                                                    \
     TEST_CASE(name " [postgresql]") {                                                    \
         ::eagerload_test::context ctx(::eagerload::dialect::postgresql);                 \
+        fn(ctx, ctx.db);                                                                 \
+    }                                                                                    \
+    TEST_CASE(name " [mariadb]") {                                                       \
+        ::eagerload_test::context ctx(::eagerload::dialect::mariadb);                    \
         fn(ctx, ctx.db);                                                                 \
     }                                                                                    \
     static void fn([[maybe_unused]] ::eagerload_test::context& ctx, [[maybe_unused]] ::eagerload::database& db)
