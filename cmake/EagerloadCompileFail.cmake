@@ -28,7 +28,7 @@ function(eagerload_compile_fail_test)
     set(tp "$<TARGET_PROPERTY:eagerload,INTERFACE")
     file(GENERATE OUTPUT "${flags_file}" CONTENT
 "set(CXX_FLAGS [==[${cxx_flags};${CMAKE_CXX20_STANDARD_COMPILE_OPTION}]==])
-set(INCLUDE_DIRS [==[${tp}_INCLUDE_DIRECTORIES>]==])
+set(INCLUDE_DIRS [==[${tp}_INCLUDE_DIRECTORIES>;${PROJECT_SOURCE_DIR}/examples]==])
 set(DEFINITIONS [==[${tp}_COMPILE_DEFINITIONS>]==])
 set(OPTIONS [==[${tp}_COMPILE_OPTIONS>]==])
 set(IMPLICIT_DIRS [==[${CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES}]==])

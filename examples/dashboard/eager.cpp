@@ -5,28 +5,13 @@
 
 #include "dashboard.hpp"
 #include "model.hpp"
+#include "query.hpp"
 
 namespace dashboard {
 
 namespace {
 
-auto dashboard_query(variant v, std::int64_t user_id) {
-    using namespace eagerload;
-    const bool limited = v == variant::limited;
-    auto task_level = select<Task>()
-                          .order_by(desc<&Task::priority>, desc<&Task::created_at>, desc<&Task::id>)
-                          .limit_per_parent(limited ? std::optional<long long>(10) : std::nullopt);
-    auto comment_level = select<Comment>()
-                             .order_by(desc<&Comment::created_at>, desc<&Comment::id>)
-                             .limit_per_parent(limited ? std::optional<long long>(5) : std::nullopt);
-    return select<Project>()
-        .where(exists(members, col<&ProjectMember::user_id> == user_id))
-        .order_by(desc<&Project::updated_at>, desc<&Project::id>)
-        .limit(20)
-        .join(owner)
-        .prefetch(tasks, task_level.join(assignee).prefetch(comments, comment_level.join(author)))
-        .prefetch(members, select<ProjectMember>().order_by(asc<&ProjectMember::id>).join(member_user));
-}
+auto dashboard_query(variant v, std::int64_t user_id) { return dashboard::dashboard_query(v == variant::limited, user_id); }
 
 }  // namespace
 

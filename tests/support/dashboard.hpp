@@ -5,34 +5,16 @@
 #include <optional>
 #include <string>
 
+#include "dashboard/model.hpp"  // the one dashboard schema (examples/dashboard)
 #include "eagerload/relation.hpp"
-#include "models.hpp"
 
 namespace dash {
 
-using models::Task;
-using models::User;
-
-struct Project {
-    std::int64_t id;
-    std::string name;
-    std::int64_t owner_id;
-    eagerload::timestamp updated_at;
-};
-
-struct ProjectMember {
-    std::int64_t id;
-    std::int64_t project_id;
-    std::int64_t user_id;
-};
-
-struct Comment {
-    std::int64_t id;
-    std::int64_t task_id;
-    std::int64_t author_id;
-    std::string text;
-    eagerload::timestamp created_at;
-};
+using dashboard::Comment;
+using dashboard::Project;
+using dashboard::ProjectMember;
+using dashboard::Task;
+using dashboard::User;
 
 struct Profile {
     std::int64_t id;
@@ -48,27 +30,9 @@ struct Employee {
 
 }  // namespace dash
 
-BOOST_HANA_ADAPT_STRUCT(dash::Project, id, name, owner_id, updated_at);
-BOOST_HANA_ADAPT_STRUCT(dash::ProjectMember, id, project_id, user_id);
-BOOST_HANA_ADAPT_STRUCT(dash::Comment, id, task_id, author_id, text, created_at);
 BOOST_HANA_ADAPT_STRUCT(dash::Profile, id, user_id, bio);
 BOOST_HANA_ADAPT_STRUCT(dash::Employee, id, name, boss_id);
 
-template <>
-struct eagerload::model<dash::Project> {
-    static constexpr std::string_view table = "projects";
-    static constexpr auto key = &dash::Project::id;
-};
-template <>
-struct eagerload::model<dash::ProjectMember> {
-    static constexpr std::string_view table = "project_members";
-    static constexpr auto key = &dash::ProjectMember::id;
-};
-template <>
-struct eagerload::model<dash::Comment> {
-    static constexpr std::string_view table = "comments";
-    static constexpr auto key = &dash::Comment::id;
-};
 template <>
 struct eagerload::model<dash::Profile> {
     static constexpr std::string_view table = "profiles";
@@ -82,14 +46,16 @@ struct eagerload::model<dash::Employee> {
 
 namespace dash {
 namespace el = eagerload;
-inline constexpr auto owner = el::belongs_to<&Project::owner_id, &User::id>;
-inline constexpr auto tasks = el::has_many<&Task::project_id, &Project::id>;
-inline constexpr auto project = el::belongs_to<&Task::project_id, &Project::id>;
-inline constexpr auto assignee = el::belongs_to<&Task::assignee_id, &User::id>;
-inline constexpr auto comments = el::has_many<&Comment::task_id, &Task::id>;
-inline constexpr auto author = el::belongs_to<&Comment::author_id, &User::id>;
-inline constexpr auto members = el::has_many<&ProjectMember::project_id, &Project::id>;
-inline constexpr auto member_user = el::belongs_to<&ProjectMember::user_id, &User::id>;
+// The dashboard's own relations, declared once in examples/dashboard/model.hpp.
+using dashboard::assignee;
+using dashboard::author;
+using dashboard::comments;
+using dashboard::member_user;
+using dashboard::members;
+using dashboard::owner;
+using dashboard::tasks;
+inline constexpr auto project = dashboard::task_project;  // the same relation, as the tests name it
+// Relations only the tests use.
 inline constexpr auto member_users =
     el::many_to_many<&Project::id, &ProjectMember::project_id, &ProjectMember::user_id, &User::id>;
 inline constexpr auto user_projects =
