@@ -50,6 +50,11 @@ void throw_has_one_duplicate(const table_info& owner, const param& key, const ta
                 owner.name + "\"): declare the relation has_many");
 }
 
+void throw_repeated_key(const table_info& owner, std::size_t owner_column) {
+    throw error("eagerload: two rows of \"" + owner.name + "\" have the same " + owner.columns[owner_column].name +
+                ", its primary key: the table does not enforce its key, so rows cannot be told apart");
+}
+
 void throw_unmatched_key(const level_spec& l, const param& key) {
     const table_info& t = l.through ? *l.through : *l.base.table;
     throw error("eagerload: a row of \"" + t.name + "\" with " + t.columns[l.match_column].name + " = " +

@@ -47,6 +47,11 @@ private:
 };
 
 // --- keys ---------------------------------------------------------------------------
+template <class T>
+constexpr std::size_t table_of_key_index() {
+    return field_index<T, model<T>::key>;
+}
+
 template <class K>
 inline constexpr bool supported_key = std::is_integral_v<K> || std::is_same_v<K, std::string>;
 
@@ -159,11 +164,17 @@ void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_
     }
 }
 
-template <class Q>
+// `Unique`: the nodes are distinct rows (root rows, has_many children, shared single
+// rows), so two of them share a relation key only if that key is not the owner's
+// primary key. Only where keys can repeat is the code that copies a child subtree to a
+// second parent instantiated: it is the most expensive part of a level to compile.
+template <class Q, bool Unique>
 void run_loads(const database& db, std::span<typename Q::node_type* const> nodes, const Q& q);
 
+[[noreturn]] void throw_repeated_key(const table_info& owner, std::size_t owner_column);
+
 // --- one prefetched level ---------------------------------------------------------------
-template <std::size_t I, class Q, class L>
+template <std::size_t I, class Q, bool Unique, class L>
 void prefetch_level(const database& db, std::span<typename Q::node_type* const> parents, const L& load) {
     using R = typename L::relation;
     using Child = typename L::node_type;
@@ -217,7 +228,7 @@ void prefetch_level(const database& db, std::span<typename Q::node_type* const> 
             std::vector<Child*> ptrs;
             ptrs.reserve(block->size());
             for (auto& c : *block) ptrs.push_back(&c);
-            run_loads<typename L::query>(db, ptrs, load.q);
+            run_loads<typename L::query, true>(db, ptrs, load.q);
         }
         std::vector<std::uint32_t> child_of(index.size(), no_group);
         for (std::size_t i = 0; i < child_group.size(); ++i) {
@@ -254,18 +265,26 @@ void prefetch_level(const database& db, std::span<typename Q::node_type* const> 
             list.push_back(std::move(children[i]));
             if constexpr (L::query::statements > 1) placed.push_back(&list.back());  // reserved: stays put
         }
-        if constexpr (L::query::statements > 1) run_loads<typename L::query>(db, placed, load.q);
-        if (place.shared_keys) {
-            for (std::size_t p = 0; p < parents.size(); ++p) {
-                const std::uint32_t g = parent_group[p];
-                if (g != no_group && place.first_parent[g] != p)
-                    std::get<I>(parents[p]->loaded) = std::get<I>(parents[place.first_parent[g]]->loaded);
+        // Children of a has_many are distinct rows; those of a many_to_many may repeat.
+        constexpr bool children_unique = R::kind != relation_kind::many_to_many;
+        if constexpr (L::query::statements > 1) run_loads<typename L::query, children_unique>(db, placed, load.q);
+        using Owner = typename R::owner;
+        constexpr bool keys_can_repeat = !Unique || field_index<Owner, R::owner_key> != table_of_key_index<Owner>();
+        if constexpr (keys_can_repeat) {
+            if (place.shared_keys) {
+                for (std::size_t p = 0; p < parents.size(); ++p) {
+                    const std::uint32_t g = parent_group[p];
+                    if (g != no_group && place.first_parent[g] != p)
+                        std::get<I>(parents[p]->loaded) = std::get<I>(parents[place.first_parent[g]]->loaded);
+                }
             }
+        } else if (place.shared_keys) {  // two rows with one primary key: not a table we can trust
+            throw_repeated_key(table_of<Owner>(), field_index<Owner, R::owner_key>);
         }
     }
 }
 
-template <class Q>
+template <class Q, bool Unique>
 void run_loads(const database& db, std::span<typename Q::node_type* const> nodes, const Q& q) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (
@@ -273,14 +292,14 @@ void run_loads(const database& db, std::span<typename Q::node_type* const> nodes
                 using L = std::tuple_element_t<I, typename Q::loads_type>;
                 const L& load = std::get<I>(q.loads());
                 if constexpr (L::prefetched) {
-                    prefetch_level<I, Q>(db, nodes, load);
+                    prefetch_level<I, Q, Unique>(db, nodes, load);
                 } else if constexpr (L::statements > 0) {
                     // A joined relation whose own query prefetches: run it over the joined rows.
                     std::vector<typename L::node_type*> inner;
                     inner.reserve(nodes.size());
                     for (auto* n : nodes)
                         if (auto& slot = std::get<I>(n->loaded)) inner.push_back(&*slot);
-                    run_loads<typename L::query>(db, inner, load.q);
+                    run_loads<typename L::query, false>(db, inner, load.q);  // joined rows repeat
                 }
             }(),
             ...);
@@ -304,7 +323,7 @@ std::vector<typename Q::node_type> load_graph(const Q& q, const database& db) {
         std::vector<typename Q::node_type*> ptrs;
         ptrs.reserve(rows.size());
         for (auto& n : rows) ptrs.push_back(&n);
-        run_loads<Q>(db, ptrs, q);
+        run_loads<Q, true>(db, ptrs, q);
     }
     snap.commit();
     return rows;
