@@ -11,8 +11,6 @@ namespace eagerload {
 namespace detail {
 namespace {
 
-// (state, slot) pairs this thread pinned with an open transaction.
-thread_local std::vector<std::pair<const database_state*, std::size_t>> pinned;
 // This thread's counter_scope::this_thread counters, by database.
 thread_local std::vector<std::pair<const database_state*, query_counter*>> thread_counters;
 
@@ -51,16 +49,25 @@ void database_state::record(const std::string& sql) {
     for (query_counter* c : counters_) c->record(sql);
 }
 
-std::size_t database_state::pinned_slot() const noexcept {
-    for (const auto& [st, slot] : pinned)
-        if (st == this) return slot;
+std::size_t database_state::pinned_slot() const {
+    if (pin_count_.load(std::memory_order_acquire) == 0) return npos;
+    const auto me = std::this_thread::get_id();
+    std::lock_guard lock(pins_mutex_);
+    for (const pin_record& p : pins_)
+        if (p.thread == me) return p.slot;
     return npos;
 }
 
-void database_state::pin(std::size_t slot) { pinned.emplace_back(this, slot); }
+void database_state::pin(std::thread::id thread, std::size_t slot) {
+    std::lock_guard lock(pins_mutex_);
+    pins_.push_back({thread, slot});
+    pin_count_.store(pins_.size(), std::memory_order_release);
+}
 
-void database_state::unpin() noexcept {
-    std::erase_if(pinned, [this](const auto& p) { return p.first == this; });
+void database_state::unpin(std::thread::id thread) noexcept {
+    std::lock_guard lock(pins_mutex_);
+    std::erase_if(pins_, [thread](const pin_record& p) { return p.thread == thread; });
+    pin_count_.store(pins_.size(), std::memory_order_release);
 }
 
 session_lease::session_lease(database_state& st) : st_(st), slot_(st.pinned_slot()), owned_(slot_ == npos) {
@@ -121,7 +128,8 @@ soci::connection_pool& database::soci_pool() const noexcept { return state_->poo
 
 // --- transactions ---------------------------------------------------------------
 
-transaction::transaction(const database& db, isolation level) : db_(db), slot_(detail::npos) {
+transaction::transaction(const database& db, isolation level)
+    : db_(db), slot_(detail::npos), thread_(std::this_thread::get_id()) {
     auto& st = db_.state();
     if (st.pinned_slot() != detail::npos)
         throw error("eagerload: a transaction is already open on this database in this thread");
@@ -132,14 +140,14 @@ transaction::transaction(const database& db, isolation level) : db_(db), slot_(d
         st.pool().give_back(slot_);
         throw database_error(std::string("eagerload: cannot begin a transaction: ") + e.what(), st.be().begin(level));
     }
-    st.pin(slot_);
+    st.pin(thread_, slot_);
 }
 
 void transaction::finish(const char* sql) {
     if (!active_) throw error("eagerload: the transaction was already committed or rolled back");
     active_ = false;
     auto& st = db_.state();
-    st.unpin();
+    st.unpin(thread_);  // the opening thread's pin, whichever thread ends the transaction
     struct give_back {
         detail::database_state& st;
         std::size_t slot;

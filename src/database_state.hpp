@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "backend.hpp"
@@ -28,10 +29,11 @@ public:
     void remove_counter(query_counter* c, counter_scope scope);
     void record(const std::string& sql);
 
-    // The slot this thread pinned with a transaction, or npos.
-    std::size_t pinned_slot() const noexcept;
-    void pin(std::size_t slot);
-    void unpin() noexcept;
+    // The slot the calling thread pinned with a transaction, or npos.
+    std::size_t pinned_slot() const;
+    // Pins `slot` to `thread` until unpin(thread): any thread may end a transaction.
+    void pin(std::thread::id thread, std::size_t slot);
+    void unpin(std::thread::id thread) noexcept;
 
 private:
     const backend& be_;
@@ -41,6 +43,17 @@ private:
     std::mutex counters_mutex_;
     std::vector<query_counter*> counters_;
     std::atomic<std::size_t> active_counters_{0};
+
+    // Open transactions: the thread that opened each and the slot it holds. Kept here,
+    // not thread_local, so that a transaction ended on another thread unpins the
+    // thread that opened it.
+    struct pin_record {
+        std::thread::id thread;
+        std::size_t slot;
+    };
+    mutable std::mutex pins_mutex_;
+    std::vector<pin_record> pins_;
+    std::atomic<std::size_t> pin_count_{0};  // lets statements outside transactions skip the lock
 };
 
 // A session for one statement: the thread's pinned one (inside a transaction) or a

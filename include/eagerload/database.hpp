@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "eagerload/detail/value.hpp"
 
@@ -58,6 +59,8 @@ enum class isolation { default_level, read_committed, repeatable_read, serializa
 
 // RAII transaction: rolls back in the destructor unless commit() was called.
 // On SQLite every isolation level is SQLite's own (serializable, one writer).
+// Statements run inside it when they run on the thread that opened it. It may be
+// committed, rolled back or destroyed on any thread: that unpins the opening thread.
 class transaction {
 public:
     explicit transaction(const database& db, isolation level = isolation::default_level);
@@ -73,6 +76,7 @@ private:
     void finish(const char* sql);
     database db_;
     std::size_t slot_;
+    std::thread::id thread_;  // the thread that opened it: the one pinned to slot_
     bool active_ = true;
 };
 

@@ -1,4 +1,8 @@
 // Transactions commit or roll back as a unit, and pin one session to their thread.
+#include <future>
+#include <memory>
+#include <thread>
+
 #include "../support/backend.hpp"
 #include "../support/models.hpp"
 #include "eagerload/schema.hpp"
@@ -59,4 +63,45 @@ EAGERLOAD_TEST("a second transaction on the same thread is refused clearly; fini
     CHECK_THROWS_WITH_AS(transaction{db}, doctest::Contains("already open"), error);
     tx.commit();
     CHECK_THROWS_WITH_AS(tx.commit(), doctest::Contains("already committed"), error);
+}
+
+EAGERLOAD_TEST("a transaction ended on another thread no longer pins its opening thread") {
+    create_table<User>(db);
+    auto pool = ctx.open(2);
+    auto tx = std::make_unique<transaction>(pool);  // pins this thread to a session (the lowest free: 0)
+    insert(pool, User{1, "a", "a@x", {}});
+    std::thread([&] { tx->commit(); }).join();  // a moved owner, a coroutine resumed elsewhere...
+    CHECK(select<User>().count(db) == 1);
+
+    // Another thread now takes that session for a transaction of its own and writes
+    // without committing. This thread must not run on that session any more.
+    std::promise<void> written, release;
+    std::thread other([&] {
+        transaction mine(pool);
+        insert(pool, User{2, "b", "b@x", {}});
+        written.set_value();
+        release.get_future().wait();
+    });  // rolls back
+    written.get_future().wait();
+    const auto seen = select<User>().count(pool);
+    release.set_value();
+    other.join();
+    CHECK(seen == 1);  // 2 would mean: read inside the other thread's transaction
+
+    transaction again(pool);  // not "already open"
+    insert(pool, User{3, "c", "c@x", {}});
+    again.commit();
+    CHECK(select<User>().count(db) == 2);
+}
+
+EAGERLOAD_TEST("a transaction destroyed on another thread rolls back and unpins its opening thread") {
+    create_table<User>(db);
+    auto tx = std::make_unique<transaction>(db);
+    insert(db, User{1, "a", "a@x", {}});
+    std::thread([&] { tx.reset(); }).join();
+    CHECK(select<User>().count(db) == 0);
+    transaction again(db);
+    insert(db, User{2, "b", "b@x", {}});
+    again.commit();
+    CHECK(select<User>().count(db) == 1);
 }
