@@ -21,6 +21,20 @@ std::string redact(const std::string& target) {
 
 }  // namespace
 
+database_state::database_state(const backend& be, std::unique_ptr<soci::connection_pool> owned,
+                               soci::connection_pool* pool, std::size_t size, std::string target)
+    : be_(be), owned_(std::move(owned)), pool_(pool), size_(size) {
+    description_ = to_string(be.kind());
+    description_ += " database ";
+    if (target.empty()) {
+        description_ += "(a SOCI pool opened by the caller)";
+    } else {
+        description_ += '"';
+        description_ += redact(target);
+        description_ += '"';
+    }
+}
+
 void database_state::add_counter(query_counter* c, counter_scope scope) {
     if (scope == counter_scope::this_thread) {
         thread_counters.emplace_back(this, c);
@@ -60,7 +74,7 @@ std::size_t database_state::pinned_slot() const {
 
 void database_state::pin(std::thread::id thread, std::size_t slot) {
     std::lock_guard lock(pins_mutex_);
-    pins_.push_back({thread, slot});
+    pins_.push_back({thread, slot, false, {}});
     pin_count_.store(pins_.size(), std::memory_order_release);
 }
 
@@ -70,12 +84,45 @@ void database_state::unpin(std::thread::id thread) noexcept {
     pin_count_.store(pins_.size(), std::memory_order_release);
 }
 
-session_lease::session_lease(database_state& st) : st_(st), slot_(st.pinned_slot()), owned_(slot_ == npos) {
+void database_state::mark_failed(std::size_t slot, const std::string& what) {
+    std::lock_guard lock(pins_mutex_);
+    for (pin_record& p : pins_)
+        if (p.slot == slot) {
+            if (!p.failed) p.failure = what;
+            p.failed = true;
+        }
+}
+
+std::optional<std::string> database_state::failure(std::thread::id thread) const {
+    std::lock_guard lock(pins_mutex_);
+    for (const pin_record& p : pins_)
+        if (p.thread == thread && p.failed) return p.failure;
+    return std::nullopt;
+}
+
+session_lease::session_lease(database_state& st)
+    : st_(st), slot_(st.pinned_slot()), owned_(slot_ == npos), uncaught_(std::uncaught_exceptions()) {
     if (owned_) slot_ = st.pool().lease();
 }
 
 session_lease::~session_lease() {
+    // A statement that threw inside a transaction may have aborted it (PostgreSQL):
+    // commit() checks before it claims success.
+    if (!owned_ && !reported_ && std::uncaught_exceptions() > uncaught_) {
+        try {
+            st_.mark_failed(slot_, "");
+        } catch (...) {  // out of memory: commit() then sees no failure and commits as before
+        }
+    }
     if (owned_) st_.pool().give_back(slot_);
+}
+
+void session_lease::statement_failed(const std::exception& e, const std::string& sql) {
+    reported_ = true;
+    if (owned_) return;
+    std::string what = e.what();
+    if (what.size() > 1000) what = what.substr(0, 1000) + "... [truncated]";
+    st_.mark_failed(slot_, what + "\n  statement: " + (sql.size() > 1000 ? sql.substr(0, 1000) + "..." : sql));
 }
 
 }  // namespace detail
@@ -102,7 +149,7 @@ std::shared_ptr<detail::database_state> open_state(const detail::backend& be, co
         }
     }
     soci::connection_pool* raw = pool.get();
-    return std::make_shared<detail::database_state>(be, std::move(pool), raw, options.pool_size);
+    return std::make_shared<detail::database_state>(be, std::move(pool), raw, options.pool_size, target);
 }
 
 }  // namespace
@@ -119,7 +166,7 @@ database database::postgresql(std::string conninfo, open_options options) {
 }
 
 database database::from_pool(soci::connection_pool& pool, std::size_t size, dialect d) {
-    return database(std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size));
+    return database(std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size, ""));
 }
 
 dialect database::sql_dialect() const noexcept { return state_->be().kind(); }
@@ -160,7 +207,38 @@ void transaction::finish(const char* sql) {
     }
 }
 
-void transaction::commit() { finish("COMMIT"); }
+void transaction::commit() {
+    if (!active_) throw error("eagerload: the transaction was already committed or rolled back");
+    auto& st = db_.state();
+    const std::optional<std::string> failure = st.failure(thread_);
+    if (!failure) return finish("COMMIT");
+
+    // A statement failed inside this transaction. PostgreSQL then aborts the whole
+    // transaction, and its COMMIT rolls back while reporting success: ask the session
+    // whether the transaction still takes statements before claiming it committed.
+    // (SQLite undoes the failed statement only: the transaction goes on.)
+    const std::string first = failure->empty() ? std::string("(its message was not recorded)") : *failure;
+    auto aborted = [&](const std::string& detail) {
+        return transaction_aborted("eagerload: COMMIT did not commit on " + st.description() +
+                                       ": a statement failed inside the transaction and " + detail +
+                                       "; every write of the transaction was rolled back.\n  first failure: " + first,
+                                   "COMMIT");
+    };
+    try {
+        st.pool().at(slot_) << "SELECT 1";
+    } catch (const std::exception&) {
+        try {
+            finish("ROLLBACK");
+        } catch (const std::exception&) {  // the transaction is over either way
+        }
+        throw aborted("the database aborted it");
+    }
+    try {
+        finish("COMMIT");
+    } catch (const database_error& e) {  // e.g. SQLite rolled back by itself (disk full, I/O error)
+        throw aborted(std::string("COMMIT failed (") + e.what() + ")");
+    }
+}
 void transaction::rollback() { finish("ROLLBACK"); }
 
 transaction::~transaction() {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,13 +18,15 @@ namespace eagerload::detail {
 
 class database_state {
 public:
+    // `target` is what open() connected to, "" for a pool the caller opened.
     database_state(const backend& be, std::unique_ptr<soci::connection_pool> owned, soci::connection_pool* pool,
-                   std::size_t size)
-        : be_(be), owned_(std::move(owned)), pool_(pool), size_(size) {}
+                   std::size_t size, std::string target);
 
     const backend& be() const noexcept { return be_; }
     soci::connection_pool& pool() noexcept { return *pool_; }
     std::size_t size() const noexcept { return size_; }
+    // For messages: `postgresql database "host=... password=***"`.
+    const std::string& description() const noexcept { return description_; }
 
     void add_counter(query_counter* c, counter_scope scope);
     void remove_counter(query_counter* c, counter_scope scope);
@@ -34,12 +37,18 @@ public:
     // Pins `slot` to `thread` until unpin(thread): any thread may end a transaction.
     void pin(std::thread::id thread, std::size_t slot);
     void unpin(std::thread::id thread) noexcept;
+    // A statement failed on `slot`, pinned by a transaction: remember it (the first
+    // failure's message, when known) so that commit() can tell whether it commits.
+    void mark_failed(std::size_t slot, const std::string& what);
+    // The failure recorded in `thread`'s transaction: nullopt when none failed.
+    std::optional<std::string> failure(std::thread::id thread) const;
 
 private:
     const backend& be_;
     std::unique_ptr<soci::connection_pool> owned_;
     soci::connection_pool* pool_;
     std::size_t size_;
+    std::string description_;
     std::mutex counters_mutex_;
     std::vector<query_counter*> counters_;
     std::atomic<std::size_t> active_counters_{0};
@@ -50,6 +59,8 @@ private:
     struct pin_record {
         std::thread::id thread;
         std::size_t slot;
+        bool failed = false;
+        std::string failure;
     };
     mutable std::mutex pins_mutex_;
     std::vector<pin_record> pins_;
@@ -57,7 +68,8 @@ private:
 };
 
 // A session for one statement: the thread's pinned one (inside a transaction) or a
-// pooled one, given back on destruction.
+// pooled one, given back on destruction. An exception that leaves the lease marks
+// the transaction it ran in as failed.
 class session_lease {
 public:
     explicit session_lease(database_state& st);
@@ -66,10 +78,16 @@ public:
     session_lease& operator=(const session_lease&) = delete;
     soci::session& session() noexcept { return st_.pool().at(slot_); }
 
+    // Call from the catch block of a statement the database refused, before throwing
+    // database_error: records the failure (with its message) in the transaction.
+    void statement_failed(const std::exception& e, const std::string& sql);
+
 private:
     database_state& st_;
     std::size_t slot_;
     bool owned_;
+    bool reported_ = false;
+    int uncaught_;
 };
 
 }  // namespace eagerload::detail

@@ -192,6 +192,7 @@ void fetch(const database& db, const std::string& sql, const params& ps, std::sp
         const std::string what = e.what();
         if (what.find("Cannot convert data") != std::string::npos)
             diagnose_conversion(lease.session(), sql, ps, columns, e);
+        lease.statement_failed(e, sql);
         throw_database_error(e, sql);
     } catch (const std::bad_cast& e) {
         diagnose_conversion(lease.session(), sql, ps, columns, e);
@@ -211,6 +212,7 @@ void execute(const database& db, const std::string& sql, const params& ps) {
         st.define_and_bind();
         st.execute(true);
     } catch (const soci::soci_error& e) {
+        lease.statement_failed(e, sql);
         throw_database_error(e, sql);
     }
 }

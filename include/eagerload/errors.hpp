@@ -20,6 +20,14 @@ private:
     std::string sql_;
 };
 
+// commit() did not commit: a statement failed inside the transaction and the database
+// aborted it (PostgreSQL aborts a transaction on any failed statement; its COMMIT then
+// rolls back and reports success). Every write of the transaction is gone. what()
+// names the database and the first statement that failed; sql() is "COMMIT".
+struct transaction_aborted : database_error {
+    using database_error::database_error;
+};
+
 // The database could not be reached. The message names the target, password redacted.
 struct connection_error : error {
     using error::error;
