@@ -1,7 +1,11 @@
 #include "eagerload/database.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <optional>
 #include <regex>
+#include <string_view>
+#include <thread>
 #include <utility>
 
 #include "database_state.hpp"
@@ -19,11 +23,25 @@ std::string redact(const std::string& target) {
     return std::regex_replace(target, password, "$1***");
 }
 
+std::string trimmed(std::string s) {
+    constexpr std::size_t max = 1000;
+    if (s.size() > max) {
+        s.resize(max);
+        s += "... [truncated]";
+    }
+    return s;
+}
+
 }  // namespace
 
 database_state::database_state(const backend& be, std::unique_ptr<soci::connection_pool> owned,
                                soci::connection_pool* pool, std::size_t size, std::string target)
-    : be_(be), owned_(std::move(owned)), pool_(pool), size_(size) {
+    : be_(be),
+      owned_(std::move(owned)),
+      pool_(pool),
+      size_(size),
+      target_(target),
+      suspect_(std::make_unique<std::atomic<bool>[]>(size)) {
     description_ = to_string(be.kind());
     description_ += " database ";
     if (target.empty()) {
@@ -33,6 +51,59 @@ database_state::database_state(const backend& be, std::unique_ptr<soci::connecti
         description_ += redact(target);
         description_ += '"';
     }
+}
+
+std::size_t database_state::lease() {
+    const std::size_t slot = pool_->lease();
+    if (suspect_[slot].load(std::memory_order_acquire) && suspect_[slot].exchange(false)) {
+        try {
+            if (!pool_->at(slot).is_connected()) reopen(slot);  // PostgreSQL: one round trip
+        } catch (...) {
+            suspect_[slot].store(true, std::memory_order_release);
+            pool_->give_back(slot);
+            throw;
+        }
+    }
+    return slot;
+}
+
+void database_state::give_back(std::size_t slot) noexcept {
+    try {
+        pool_->give_back(slot);
+    } catch (...) {  // only for a slot that was not leased: a bug of ours, nothing to undo
+    }
+}
+
+bool database_state::lost(std::size_t slot) noexcept {
+    try {
+        if (pool_->at(slot).is_connected()) return false;
+    } catch (...) {
+    }
+    for (std::size_t i = 0; i < size_; ++i) suspect_[i].store(true, std::memory_order_release);
+    return true;
+}
+
+void database_state::suspect(std::size_t slot) noexcept { suspect_[slot].store(true, std::memory_order_release); }
+
+void database_state::reopen(std::size_t slot) {
+    soci::session& s = pool_->at(slot);
+    try {
+        if (owned_) {  // reopen as open() did, with the same set-up
+            s.close();
+            be_.open(s, target_);
+        } else {  // the caller's session: SOCI reconnects with its last parameters
+            s.reconnect();
+        }
+    } catch (const std::exception& e) {
+        throw connection_error("eagerload: lost the connection to " + description_ +
+                               ", and cannot reconnect: " + trimmed(redact(e.what())));
+    }
+}
+
+void database_state::throw_lost(const std::exception& e, const std::string& sql) const {
+    throw connection_error("eagerload: lost the connection to " + description_ +
+                           " (this call is not retried; the session is replaced before its next use): " +
+                           trimmed(redact(e.what())) + "\n  statement: " + trimmed(sql));
 }
 
 void database_state::add_counter(query_counter* c, counter_scope scope) {
@@ -102,27 +173,30 @@ std::optional<std::string> database_state::failure(std::thread::id thread) const
 
 session_lease::session_lease(database_state& st)
     : st_(st), slot_(st.pinned_slot()), owned_(slot_ == npos), uncaught_(std::uncaught_exceptions()) {
-    if (owned_) slot_ = st.pool().lease();
+    if (owned_) slot_ = st.lease();
 }
 
 session_lease::~session_lease() {
-    // A statement that threw inside a transaction may have aborted it (PostgreSQL):
-    // commit() checks before it claims success.
-    if (!owned_ && !reported_ && std::uncaught_exceptions() > uncaught_) {
-        try {
-            st_.mark_failed(slot_, "");
-        } catch (...) {  // out of memory: commit() then sees no failure and commits as before
+    if (!reported_ && std::uncaught_exceptions() > uncaught_) {
+        // A failure statement_failed() did not see. Inside a transaction it may have
+        // aborted it (PostgreSQL): commit() checks before it claims success. A pooled
+        // session is checked before its next use.
+        if (owned_) {
+            st_.suspect(slot_);
+        } else {
+            try {
+                st_.mark_failed(slot_, "");
+            } catch (...) {  // out of memory: commit() then sees no failure and commits as before
+            }
         }
     }
-    if (owned_) st_.pool().give_back(slot_);
+    if (owned_) st_.give_back(slot_);
 }
 
 void session_lease::statement_failed(const std::exception& e, const std::string& sql) {
     reported_ = true;
-    if (owned_) return;
-    std::string what = e.what();
-    if (what.size() > 1000) what = what.substr(0, 1000) + "... [truncated]";
-    st_.mark_failed(slot_, what + "\n  statement: " + (sql.size() > 1000 ? sql.substr(0, 1000) + "..." : sql));
+    if (!owned_) st_.mark_failed(slot_, trimmed(e.what()) + "\n  statement: " + trimmed(sql));
+    if (st_.lost(slot_)) st_.throw_lost(e, sql);
 }
 
 }  // namespace detail
@@ -180,14 +254,19 @@ transaction::transaction(const database& db, isolation level)
     auto& st = db_.state();
     if (st.pinned_slot() != detail::npos)
         throw error("eagerload: a transaction is already open on this database in this thread");
-    slot_ = st.pool().lease();
+    const std::string begin = st.be().begin(level);
+    slot_ = st.lease();
     try {
-        st.pool().at(slot_) << st.be().begin(level);
+        st.pool().at(slot_) << begin;
+        st.pin(thread_, slot_);
     } catch (const std::exception& e) {
-        st.pool().give_back(slot_);
-        throw database_error(std::string("eagerload: cannot begin a transaction: ") + e.what(), st.be().begin(level));
+        const bool lost = st.lost(slot_);
+        st.give_back(slot_);
+        if (lost) st.throw_lost(e, begin);
+        throw database_error("eagerload: cannot begin a transaction on " + st.description() + ": " +
+                                 detail::trimmed(e.what()),
+                             begin);
     }
-    st.pin(thread_, slot_);
 }
 
 void transaction::finish(const char* sql) {
@@ -198,12 +277,21 @@ void transaction::finish(const char* sql) {
     struct give_back {
         detail::database_state& st;
         std::size_t slot;
-        ~give_back() { st.pool().give_back(slot); }
+        ~give_back() { st.give_back(slot); }
     } guard{st, slot_};
+    const bool commit = std::string_view(sql) == "COMMIT";
     try {
         st.pool().at(slot_) << sql;
     } catch (const std::exception& e) {
-        throw database_error(std::string("eagerload: ") + sql + " failed: " + e.what(), sql);
+        if (!st.lost(slot_))
+            throw database_error("eagerload: " + std::string(sql) + " failed on " + st.description() + ": " +
+                                     detail::trimmed(e.what()),
+                                 sql);
+        // A transaction whose connection is gone never commits: a ROLLBACK did its job.
+        if (commit)
+            throw connection_error("eagerload: lost the connection to " + st.description() +
+                                   " during COMMIT: whether the transaction committed is unknown (" +
+                                   detail::trimmed(detail::redact(e.what())) + ")");
     }
 }
 
@@ -227,11 +315,12 @@ void transaction::commit() {
     try {
         st.pool().at(slot_) << "SELECT 1";
     } catch (const std::exception&) {
+        const bool lost = st.lost(slot_);
         try {
             finish("ROLLBACK");
         } catch (const std::exception&) {  // the transaction is over either way
         }
-        throw aborted("the database aborted it");
+        throw aborted(lost ? "the connection to the database was lost" : "the database aborted the transaction");
     }
     try {
         finish("COMMIT");

@@ -28,6 +28,18 @@ public:
     // For messages: `postgresql database "host=... password=***"`.
     const std::string& description() const noexcept { return description_; }
 
+    // A session of the pool for the caller alone. A session marked suspect is checked
+    // first, and reopened if its connection is gone. Throws connection_error when it
+    // cannot be reopened.
+    std::size_t lease();
+    void give_back(std::size_t slot) noexcept;
+    // After a failure on `slot`: whether its connection is gone. If it is, every
+    // session of the pool becomes suspect (a server restart or failover took them all).
+    bool lost(std::size_t slot) noexcept;
+    // Check `slot` before it is handed out again.
+    void suspect(std::size_t slot) noexcept;
+    [[noreturn]] void throw_lost(const std::exception& e, const std::string& sql) const;
+
     void add_counter(query_counter* c, counter_scope scope);
     void remove_counter(query_counter* c, counter_scope scope);
     void record(const std::string& sql);
@@ -44,11 +56,15 @@ public:
     std::optional<std::string> failure(std::thread::id thread) const;
 
 private:
+    void reopen(std::size_t slot);
+
     const backend& be_;
     std::unique_ptr<soci::connection_pool> owned_;
     soci::connection_pool* pool_;
     std::size_t size_;
+    std::string target_;  // to reopen sessions: holds the password, never put it in a message
     std::string description_;
+    std::unique_ptr<std::atomic<bool>[]> suspect_;  // per slot: check the connection before use
     std::mutex counters_mutex_;
     std::vector<query_counter*> counters_;
     std::atomic<std::size_t> active_counters_{0};

@@ -1,0 +1,202 @@
+// Faults: sessions the server killed, a pool that must heal, and what each call says.
+// The sessions are killed with pg_terminate_backend, as an administrator, a failover
+// or an idle-session timeout would.
+#include <unistd.h>
+
+#include <string>
+
+#include "../support/models.hpp"
+#include "eagerload/detail/execute.hpp"
+#include "eagerload/errors.hpp"
+#include "eagerload/relation.hpp"
+#include "eagerload/schema.hpp"
+#include "eagerload/select.hpp"
+#include "scratch.hpp"
+
+using namespace eagerload;
+using eagerload_test::backend_pid;
+using eagerload_test::scratch;
+using eagerload_test::terminate_backend;
+using models::User;
+
+namespace {
+struct Shelf {
+    std::int64_t id;
+    std::string name;
+};
+struct Book {
+    std::int64_t id;
+    std::int64_t shelf_id;
+    std::string title;
+};
+}  // namespace
+BOOST_HANA_ADAPT_STRUCT(Shelf, id, name);
+BOOST_HANA_ADAPT_STRUCT(Book, id, shelf_id, title);
+template <>
+struct eagerload::model<Shelf> {
+    static constexpr std::string_view table = "shelves";
+    static constexpr auto key = &Shelf::id;
+};
+template <>
+struct eagerload::model<Book> {
+    static constexpr std::string_view table = "books";
+    static constexpr auto key = &Book::id;
+};
+namespace {
+inline constexpr auto books = has_many<&Book::shelf_id, &Shelf::id>;
+
+void seed(const database& db) {
+    create_table<Shelf>(db);
+    create_table<Book>(db);
+    insert_all(db, std::vector<Shelf>{{1, "a"}, {2, "b"}});
+    insert_all(db, std::vector<Book>{{10, 1, "x"}, {11, 1, "y"}, {12, 2, "z"}});
+}
+
+std::size_t books_loaded(const database& db) {
+    std::size_t n = 0;
+    for (const auto& shelf : select<Shelf>().prefetch(books).load(db)) n += shelf[books].size();
+    return n;
+}
+
+// The message of a connection_error names the target, the password redacted.
+void check_names_target(const connection_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find("postgresql database") != std::string::npos);
+    CHECK(what.find("dbname=") != std::string::npos);
+    CHECK(what.find("password=***") != std::string::npos);
+    CHECK(what.find("s3cret") == std::string::npos);
+}
+}  // namespace
+
+TEST_CASE("a pooled session the server killed fails one call with connection_error, then is replaced [postgresql]") {
+    scratch s(dialect::postgresql);
+    // trust authentication ignores the password; it is here to be redacted.
+    auto db = database::postgresql(s.target() + " password=s3cret");
+    seed(db);
+
+    // A one-statement read.
+    auto pid = backend_pid(db, 0);
+    terminate_backend(pid);
+    try {
+        (void)select<Shelf>().count(db);
+        FAIL("expected a connection_error");
+    } catch (const connection_error& e) {
+        check_names_target(e);
+        CHECK(std::string(e.what()).find("SELECT count(*)") != std::string::npos);  // the statement
+    }
+    for (int i = 0; i < 3; ++i) CHECK(select<Shelf>().count(db) == 2);  // every later call works
+    CHECK(backend_pid(db, 0) != pid);                                   // on a new session
+
+    // A multi-statement load: its snapshot's BEGIN meets the dead session.
+    pid = backend_pid(db, 0);
+    terminate_backend(pid);
+    try {
+        (void)books_loaded(db);
+        FAIL("expected a connection_error");
+    } catch (const connection_error& e) {
+        check_names_target(e);
+    }
+    CHECK(books_loaded(db) == 3);
+
+    // A write.
+    terminate_backend(backend_pid(db, 0));
+    CHECK_THROWS_AS(insert(db, Shelf{3, "c"}), connection_error);
+    insert(db, Shelf{3, "c"});
+    CHECK(select<Shelf>().count(db) == 3);
+}
+
+TEST_CASE("a transaction whose session the server killed: the statement says connection_error, commit aborts [postgresql]") {
+    scratch s(dialect::postgresql);
+    auto db = database::postgresql(s.target() + " password=s3cret");
+    seed(db);
+    {
+        transaction tx(db);
+        insert(db, Shelf{3, "c"});
+        terminate_backend(backend_pid(db, 0));  // the session the transaction pins
+        try {
+            insert(db, Shelf{4, "d"});
+            FAIL("expected a connection_error");
+        } catch (const connection_error& e) {
+            check_names_target(e);
+        }
+        CHECK_THROWS_AS(tx.commit(), transaction_aborted);
+        CHECK_FALSE(tx.active());
+    }
+    CHECK(select<Shelf>().count(db) == 2);  // neither write survived; the handle works
+    {
+        transaction tx(db);
+        insert(db, Shelf{5, "e"});
+        tx.commit();
+    }
+    CHECK(select<Shelf>().count(db) == 3);
+
+    // A transaction that dies before its first statement: BEGIN fails clearly.
+    terminate_backend(backend_pid(db, 0));
+    try {
+        transaction tx(db);
+        FAIL("expected a connection_error");
+    } catch (const connection_error& e) {
+        check_names_target(e);
+    }
+    transaction tx(db);
+    insert(db, Shelf{6, "f"});
+    tx.commit();
+    CHECK(select<Shelf>().count(db) == 4);
+}
+
+TEST_CASE("after a lost connection the pool checks its other sessions before handing them out [postgresql]") {
+    scratch s(dialect::postgresql);
+    open_options o;
+    o.pool_size = 2;
+    auto db = database::postgresql(s.target(), o);
+    seed(db);
+    const auto pid0 = backend_pid(db, 0), pid1 = backend_pid(db, 1);
+    terminate_backend(pid0);  // as a server restart would: every session is gone
+    terminate_backend(pid1);
+
+    CHECK_THROWS_AS(select<Shelf>().count(db), connection_error);  // one call fails (on session 0)...
+    soci::connection_pool& pool = db.soci_pool();
+    const std::size_t held = pool.lease();  // hold session 0 so the next call gets session 1
+    REQUIRE(held == 0);
+    CHECK(select<Shelf>().count(db) == 2);  // ...session 1 was found dead and replaced before use
+    pool.give_back(held);
+    CHECK(select<Shelf>().count(db) == 2);
+    CHECK(books_loaded(db) == 3);
+    CHECK(backend_pid(db, 0) != pid0);
+    CHECK(backend_pid(db, 1) != pid1);
+}
+
+TEST_CASE("while the database refuses connections each call says so, and the pool heals once it accepts [postgresql]") {
+    scratch s(dialect::postgresql);
+    auto admin = database::postgresql(s.target());
+    seed(admin);
+    const std::string role = "el_fault_" + std::to_string(::getpid());
+    detail::execute(admin, "DROP ROLE IF EXISTS " + role);
+    detail::execute(admin, "CREATE ROLE " + role + " LOGIN");
+    detail::execute(admin, "GRANT USAGE ON SCHEMA " + s.schema() + " TO " + role);
+    detail::execute(admin, "GRANT SELECT ON ALL TABLES IN SCHEMA " + s.schema() + " TO " + role);
+    {
+        auto db = database::postgresql(s.target() + " user=" + role + " password=s3cret");  // the last user= wins
+        CHECK(select<Shelf>().count(db) == 2);
+
+        detail::execute(admin, "ALTER ROLE " + role + " NOLOGIN");  // like a server that is down
+        terminate_backend(backend_pid(db, 0));
+        CHECK_THROWS_AS(select<Shelf>().count(db), connection_error);  // the call that met the dead session
+        for (int i = 0; i < 2; ++i) {  // each later call tries to reconnect, and says why it cannot
+            try {
+                (void)select<Shelf>().count(db);
+                FAIL("expected a connection_error");
+            } catch (const connection_error& e) {
+                check_names_target(e);
+                const std::string what = e.what();
+                CHECK(what.find("cannot reconnect") != std::string::npos);
+                CHECK(what.find("not permitted to log in") != std::string::npos);  // the server's reason
+            }
+        }
+        detail::execute(admin, "ALTER ROLE " + role + " LOGIN");  // back up
+        CHECK(select<Shelf>().count(db) == 2);
+        CHECK(books_loaded(db) == 3);
+    }
+    detail::execute(admin, "DROP OWNED BY " + role);
+    detail::execute(admin, "DROP ROLE " + role);
+}
