@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <regex>
 #include <string_view>
@@ -35,11 +36,13 @@ std::string trimmed(std::string s) {
 }  // namespace
 
 database_state::database_state(const backend& be, std::unique_ptr<soci::connection_pool> owned,
-                               soci::connection_pool* pool, std::size_t size, std::string target)
+                               soci::connection_pool* pool, std::size_t size, std::string target,
+                               std::chrono::milliseconds lease_timeout)
     : be_(be),
       owned_(std::move(owned)),
       pool_(pool),
       size_(size),
+      lease_timeout_(lease_timeout),
       target_(target),
       suspect_(std::make_unique<std::atomic<bool>[]>(size)) {
     description_ = to_string(be.kind());
@@ -54,7 +57,17 @@ database_state::database_state(const backend& be, std::unique_ptr<soci::connecti
 }
 
 std::size_t database_state::lease() {
-    const std::size_t slot = pool_->lease();
+    // SOCI waits on a condition variable: -1 is forever, else whole milliseconds (an int).
+    const auto ms = lease_timeout_.count();
+    const int timeout = ms >= std::numeric_limits<int>::max() ? -1 : static_cast<int>(ms);
+    std::size_t slot = 0;
+    if (!pool_->try_lease(slot, timeout))
+        throw pool_timeout("eagerload: no session of " + description_ + " became free within lease_timeout (" +
+                           std::to_string(ms) + " ms): every session of the pool (pool_size = " +
+                           std::to_string(size_) +
+                           ") is in use, by other threads' statements and transactions, or by this thread itself if "
+                           "it holds one (leased from soci_pool()) while asking for another. Raise pool_size or "
+                           "lease_timeout, or hold sessions for less time");
     if (suspect_[slot].load(std::memory_order_acquire) && suspect_[slot].exchange(false)) {
         try {
             if (!pool_->at(slot).is_connected()) reopen(slot);  // PostgreSQL: one round trip
@@ -213,6 +226,8 @@ namespace {
 std::shared_ptr<detail::database_state> open_state(const detail::backend& be, const std::string& target,
                                                    open_options options) {
     if (options.pool_size == 0) throw error("eagerload: open_options::pool_size must be at least 1");
+    if (options.lease_timeout.count() < 0)
+        throw error("eagerload: open_options::lease_timeout must not be negative (milliseconds::max() waits forever)");
     auto pool = std::make_unique<soci::connection_pool>(options.pool_size);
     for (std::size_t i = 0; i < options.pool_size; ++i) {
         try {
@@ -223,7 +238,8 @@ std::shared_ptr<detail::database_state> open_state(const detail::backend& be, co
         }
     }
     soci::connection_pool* raw = pool.get();
-    return std::make_shared<detail::database_state>(be, std::move(pool), raw, options.pool_size, target);
+    return std::make_shared<detail::database_state>(be, std::move(pool), raw, options.pool_size, target,
+                                                    options.lease_timeout);
 }
 
 }  // namespace
@@ -239,8 +255,14 @@ database database::postgresql(std::string conninfo, open_options options) {
     return database(open_state(detail::postgresql_backend(), conninfo, options));
 }
 
-database database::from_pool(soci::connection_pool& pool, std::size_t size, dialect d) {
-    return database(std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size, ""));
+database database::from_pool(soci::connection_pool& pool, std::size_t size, dialect d,
+                             std::chrono::milliseconds lease_timeout) {
+    if (size == 0) throw error("eagerload: database::from_pool: size must be at least 1");
+    if (lease_timeout.count() < 0)
+        throw error("eagerload: database::from_pool: lease_timeout must not be negative (milliseconds::max() waits "
+                    "forever)");
+    return database(
+        std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size, "", lease_timeout));
 }
 
 dialect database::sql_dialect() const noexcept { return state_->be().kind(); }

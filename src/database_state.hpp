@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,7 +21,7 @@ class database_state {
 public:
     // `target` is what open() connected to, "" for a pool the caller opened.
     database_state(const backend& be, std::unique_ptr<soci::connection_pool> owned, soci::connection_pool* pool,
-                   std::size_t size, std::string target);
+                   std::size_t size, std::string target, std::chrono::milliseconds lease_timeout);
 
     const backend& be() const noexcept { return be_; }
     soci::connection_pool& pool() noexcept { return *pool_; }
@@ -28,9 +29,9 @@ public:
     // For messages: `postgresql database "host=... password=***"`.
     const std::string& description() const noexcept { return description_; }
 
-    // A session of the pool for the caller alone. A session marked suspect is checked
-    // first, and reopened if its connection is gone. Throws connection_error when it
-    // cannot be reopened.
+    // A session of the pool for the caller alone, waiting at most the lease timeout
+    // (then pool_timeout). A session marked suspect is checked first, and reopened if
+    // its connection is gone (connection_error when it cannot be).
     std::size_t lease();
     void give_back(std::size_t slot) noexcept;
     // After a failure on `slot`: whether its connection is gone. If it is, every
@@ -62,6 +63,7 @@ private:
     std::unique_ptr<soci::connection_pool> owned_;
     soci::connection_pool* pool_;
     std::size_t size_;
+    std::chrono::milliseconds lease_timeout_;
     std::string target_;  // to reopen sessions: holds the password, never put it in a message
     std::string description_;
     std::unique_ptr<std::atomic<bool>[]> suspect_;  // per slot: check the connection before use

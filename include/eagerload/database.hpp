@@ -8,6 +8,7 @@
 // Every statement leases a session for its own duration, except inside a
 // transaction: the transaction pins one session to its thread, and everything that
 // thread runs on the database goes through it until commit or rollback.
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -26,10 +27,18 @@ namespace detail {
 class database_state;
 }
 
+inline constexpr std::chrono::milliseconds default_lease_timeout{std::chrono::seconds(30)};
+
 struct open_options {
     // Sessions opened up front. SQLite ":memory:" gives each session its own empty
     // database: use a shared-cache URI ("file:NAME?mode=memory&cache=shared") to share one.
     std::size_t pool_size = 1;
+    // How long a statement or a transaction waits for a free session before it throws
+    // pool_timeout. Every session is busy when other threads hold them (statements,
+    // transactions), or when this very thread holds one (leased by hand from
+    // soci_pool()) and asks for another: without a timeout that would wait forever.
+    // std::chrono::milliseconds::max() waits forever.
+    std::chrono::milliseconds lease_timeout = default_lease_timeout;
 };
 
 class database {
@@ -40,7 +49,8 @@ public:
     static database sqlite(std::string path, open_options options = {});
     static database postgresql(std::string conninfo, open_options options = {});
     // Uses a soci::connection_pool the caller opened (every session already open) and owns.
-    static database from_pool(soci::connection_pool& pool, std::size_t size, dialect d);
+    static database from_pool(soci::connection_pool& pool, std::size_t size, dialect d,
+                              std::chrono::milliseconds lease_timeout = default_lease_timeout);
 
     dialect sql_dialect() const noexcept;
     std::size_t pool_size() const noexcept;

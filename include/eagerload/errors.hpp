@@ -33,6 +33,12 @@ struct connection_error : error {
     using error::error;
 };
 
+// No session of the pool became free within open_options::lease_timeout. The message
+// names the target, the pool size and the timeout.
+struct pool_timeout : error {
+    using error::error;
+};
+
 // A NULL arrived for a member that is not std::optional.
 struct null_value_error : error {
     using error::error;
