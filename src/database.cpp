@@ -1,5 +1,7 @@
 #include "eagerload/database.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
+
 #include <algorithm>
 #include <exception>
 #include <limits>
@@ -37,12 +39,13 @@ std::string trimmed(std::string s) {
 
 database_state::database_state(const backend& be, std::unique_ptr<soci::connection_pool> owned,
                                soci::connection_pool* pool, std::size_t size, std::string target,
-                               std::chrono::milliseconds lease_timeout)
+                               const open_options& options)
     : be_(be),
       owned_(std::move(owned)),
       pool_(pool),
       size_(size),
-      lease_timeout_(lease_timeout),
+      lease_timeout_(options.lease_timeout),
+      statement_timeout_(options.statement_timeout),
       target_(target),
       suspect_(std::make_unique<std::atomic<bool>[]>(size)) {
     description_ = to_string(be.kind());
@@ -103,7 +106,9 @@ void database_state::reopen(std::size_t slot) {
     try {
         if (owned_) {  // reopen as open() did, with the same set-up
             s.close();
-            be_.open(s, target_);
+            open_options o;
+            o.statement_timeout = statement_timeout_;
+            open_session(be_, s, target_, o);
         } else {  // the caller's session: SOCI reconnects with its last parameters
             s.reconnect();
         }
@@ -117,6 +122,32 @@ void database_state::throw_lost(const std::exception& e, const std::string& sql)
     throw connection_error("eagerload: lost the connection to " + description_ +
                            " (this call is not retried; the session is replaced before its next use): " +
                            trimmed(redact(e.what())) + "\n  statement: " + trimmed(sql));
+}
+
+void database_state::check_timeout(const std::exception& e, const std::string& sql) const {
+    // PostgreSQL: SQLSTATE 57014 (query_canceled) is a statement timeout, or a
+    // cancel request (pg_cancel_backend): the message tells them apart.
+    const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e);
+    if (!pg || pg->sqlstate() != "57014") return;
+    const std::string what = e.what();
+    if (!statement_timeout_ && what.find("statement timeout") == std::string::npos) return;
+    const std::string limit =
+        statement_timeout_ ? "statement_timeout (" + std::to_string(statement_timeout_->count()) + " ms)"
+                           : std::string("the server's statement_timeout");
+    throw statement_timeout("eagerload: " + description_ + " cancelled the statement: it ran longer than " + limit +
+                                ": " + trimmed(redact(what)) + "\n  statement: " + trimmed(sql),
+                            sql);
+}
+
+void open_session(const backend& be, soci::session& s, const std::string& target, const open_options& options) {
+    be.open(s, target);
+    if (options.statement_timeout) {
+        const std::string ms = std::to_string(options.statement_timeout->count());
+        if (be.kind() == dialect::postgresql) s << "SET statement_timeout = " + ms;
+        else if (be.kind() == dialect::sqlite) s << "PRAGMA busy_timeout = " + ms;
+        else throw error(std::string("eagerload: open_options::statement_timeout is not supported on ") +
+                         std::string(to_string(be.kind())));
+    }
 }
 
 void database_state::add_counter(query_counter* c, counter_scope scope) {
@@ -210,6 +241,7 @@ void session_lease::statement_failed(const std::exception& e, const std::string&
     reported_ = true;
     if (!owned_) st_.mark_failed(slot_, trimmed(e.what()) + "\n  statement: " + trimmed(sql));
     if (st_.lost(slot_)) st_.throw_lost(e, sql);
+    st_.check_timeout(e, sql);
 }
 
 }  // namespace detail
@@ -228,10 +260,18 @@ std::shared_ptr<detail::database_state> open_state(const detail::backend& be, co
     if (options.pool_size == 0) throw error("eagerload: open_options::pool_size must be at least 1");
     if (options.lease_timeout.count() < 0)
         throw error("eagerload: open_options::lease_timeout must not be negative (milliseconds::max() waits forever)");
+    if (options.statement_timeout && options.statement_timeout->count() <= 0)
+        throw error("eagerload: open_options::statement_timeout must be positive (leave it unset for the database's "
+                    "default)");
+    if (options.statement_timeout && options.statement_timeout->count() > std::numeric_limits<int>::max())
+        throw error("eagerload: open_options::statement_timeout is too long (at most 2147483647 ms)");
+    if (options.statement_timeout && be.kind() != dialect::postgresql && be.kind() != dialect::sqlite)
+        throw error(std::string("eagerload: open_options::statement_timeout is not supported on ") +
+                    std::string(to_string(be.kind())));
     auto pool = std::make_unique<soci::connection_pool>(options.pool_size);
     for (std::size_t i = 0; i < options.pool_size; ++i) {
         try {
-            be.open(pool->at(i), target);
+            detail::open_session(be, pool->at(i), target, options);
         } catch (const std::exception& e) {
             throw connection_error("eagerload: cannot connect to " + std::string(to_string(be.kind())) +
                                    " database \"" + detail::redact(target) + "\": " + detail::redact(e.what()));
@@ -239,7 +279,7 @@ std::shared_ptr<detail::database_state> open_state(const detail::backend& be, co
     }
     soci::connection_pool* raw = pool.get();
     return std::make_shared<detail::database_state>(be, std::move(pool), raw, options.pool_size, target,
-                                                    options.lease_timeout);
+                                                    options);
 }
 
 }  // namespace
@@ -261,8 +301,10 @@ database database::from_pool(soci::connection_pool& pool, std::size_t size, dial
     if (lease_timeout.count() < 0)
         throw error("eagerload: database::from_pool: lease_timeout must not be negative (milliseconds::max() waits "
                     "forever)");
-    return database(
-        std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size, "", lease_timeout));
+    open_options o;
+    o.pool_size = size;
+    o.lease_timeout = lease_timeout;
+    return database(std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size, "", o));
 }
 
 dialect database::sql_dialect() const noexcept { return state_->be().kind(); }

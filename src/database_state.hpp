@@ -21,7 +21,7 @@ class database_state {
 public:
     // `target` is what open() connected to, "" for a pool the caller opened.
     database_state(const backend& be, std::unique_ptr<soci::connection_pool> owned, soci::connection_pool* pool,
-                   std::size_t size, std::string target, std::chrono::milliseconds lease_timeout);
+                   std::size_t size, std::string target, const open_options& options);
 
     const backend& be() const noexcept { return be_; }
     soci::connection_pool& pool() noexcept { return *pool_; }
@@ -40,6 +40,9 @@ public:
     // Check `slot` before it is handed out again.
     void suspect(std::size_t slot) noexcept;
     [[noreturn]] void throw_lost(const std::exception& e, const std::string& sql) const;
+    // Throws statement_timeout when `e` says the database cancelled the statement for
+    // running too long; returns otherwise.
+    void check_timeout(const std::exception& e, const std::string& sql) const;
 
     void add_counter(query_counter* c, counter_scope scope);
     void remove_counter(query_counter* c, counter_scope scope);
@@ -64,6 +67,7 @@ private:
     soci::connection_pool* pool_;
     std::size_t size_;
     std::chrono::milliseconds lease_timeout_;
+    std::optional<std::chrono::milliseconds> statement_timeout_;
     std::string target_;  // to reopen sessions: holds the password, never put it in a message
     std::string description_;
     std::unique_ptr<std::atomic<bool>[]> suspect_;  // per slot: check the connection before use
@@ -84,6 +88,10 @@ private:
     std::vector<pin_record> pins_;
     std::atomic<std::size_t> pin_count_{0};  // lets statements outside transactions skip the lock
 };
+
+// Opens `s` on `target` as every eagerload session is opened: the backend's set-up,
+// then the options that apply to sessions (statement_timeout).
+void open_session(const backend& be, soci::session& s, const std::string& target, const open_options& options);
 
 // A session for one statement: the thread's pinned one (inside a transaction) or a
 // pooled one, given back on destruction. An exception that leaves the lease marks

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -39,6 +40,16 @@ struct open_options {
     // soci_pool()) and asks for another: without a timeout that would wait forever.
     // std::chrono::milliseconds::max() waits forever.
     std::chrono::milliseconds lease_timeout = default_lease_timeout;
+    // The longest a statement may take, set on every session when it opens (unset: the
+    // database's own default). What each backend does with it:
+    //  - PostgreSQL: SET statement_timeout. The server cancels a statement that runs
+    //    longer, and eagerload throws eagerload::statement_timeout. Inside a
+    //    transaction that aborts the transaction, as any failed statement does.
+    //  - SQLite: the busy timeout (PRAGMA busy_timeout): how long a statement waits for
+    //    a lock another connection holds (default 30 s) before it fails with "database
+    //    is locked" (a database_error). A statement that is slow by itself is not
+    //    interrupted.
+    std::optional<std::chrono::milliseconds> statement_timeout;
 };
 
 class database {

@@ -20,6 +20,13 @@ private:
     std::string sql_;
 };
 
+// The database cancelled a statement that ran longer than its statement timeout
+// (PostgreSQL: SQLSTATE 57014, see open_options::statement_timeout). what() names the
+// database, the timeout and the statement.
+struct statement_timeout : database_error {
+    using database_error::database_error;
+};
+
 // commit() did not commit: a statement failed inside the transaction and the database
 // aborted it (PostgreSQL aborts a transaction on any failed statement; its COMMIT then
 // rolls back and reports success). Every write of the transaction is gone. what()

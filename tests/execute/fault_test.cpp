@@ -3,6 +3,7 @@
 // or an idle-session timeout would.
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
 
 #include "../support/models.hpp"
@@ -199,4 +200,71 @@ TEST_CASE("while the database refuses connections each call says so, and the poo
     }
     detail::execute(admin, "DROP OWNED BY " + role);
     detail::execute(admin, "DROP ROLE " + role);
+}
+
+TEST_CASE("statement_timeout: PostgreSQL cancels a longer statement and eagerload says statement_timeout [postgresql]") {
+    scratch s(dialect::postgresql);
+    open_options o;
+    o.statement_timeout = std::chrono::milliseconds(200);
+    auto db = database::postgresql(s.target() + " password=s3cret", o);
+    seed(db);
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        detail::execute(db, "SELECT pg_sleep(3)");
+        FAIL("expected a statement_timeout");
+    } catch (const statement_timeout& e) {
+        const std::string what = e.what();
+        CHECK(what.find("statement_timeout (200 ms)") != std::string::npos);
+        CHECK(what.find("postgresql database") != std::string::npos);
+        CHECK(what.find("password=***") != std::string::npos);
+        CHECK(what.find("s3cret") == std::string::npos);
+        CHECK(e.sql() == "SELECT pg_sleep(3)");
+    }
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2500));
+    // A reading statement too (the fetch path).
+    CHECK_THROWS_AS(detail::fetch_scalar(db, "SELECT CAST(count(*) AS bigint) FROM pg_sleep(3)", {}), statement_timeout);
+    CHECK(select<Shelf>().count(db) == 2);  // the session is fine afterwards
+
+    {  // inside a transaction the cancelled statement aborts it, as any failure does
+        transaction tx(db);
+        insert(db, Shelf{3, "c"});
+        CHECK_THROWS_AS(detail::execute(db, "SELECT pg_sleep(3)"), statement_timeout);
+        CHECK_THROWS_AS(tx.commit(), transaction_aborted);
+    }
+    CHECK(select<Shelf>().count(db) == 2);
+
+    // A session reopened after a lost connection keeps the timeout.
+    terminate_backend(backend_pid(db, 0));
+    CHECK_THROWS_AS(select<Shelf>().count(db), connection_error);
+    CHECK_THROWS_AS(detail::execute(db, "SELECT pg_sleep(3)"), statement_timeout);
+
+    auto unlimited = database::postgresql(s.target());  // other handles are not limited
+    detail::execute(unlimited, "SELECT pg_sleep(0.4)");
+}
+
+TEST_CASE("statement_timeout on SQLite bounds the wait for another connection's lock [sqlite]") {
+    scratch s(dialect::sqlite);
+    auto writer = s.open();
+    create_table<User>(writer);
+    open_options o;
+    o.statement_timeout = std::chrono::milliseconds(200);
+    auto db = s.open(o);
+    {
+        transaction tx(writer);
+        insert(writer, User{1, "a", "a@x", {}});  // holds the write lock until commit
+        const auto start = std::chrono::steady_clock::now();
+        CHECK_THROWS_WITH_AS(insert(db, User{2, "b", "b@x", {}}), doctest::Contains("locked"), database_error);
+        const auto waited = std::chrono::steady_clock::now() - start;
+        CHECK(waited >= std::chrono::milliseconds(150));
+        CHECK(waited < std::chrono::seconds(5));  // not SQLite's default 30 s
+        tx.commit();
+    }
+    insert(db, User{2, "b", "b@x", {}});
+    CHECK(select<User>().count(db) == 2);
+}
+
+TEST_CASE("a statement_timeout that is not positive is refused at open") {
+    open_options o;
+    o.statement_timeout = std::chrono::milliseconds(0);
+    CHECK_THROWS_WITH_AS(database::open("sqlite::memory:", o), doctest::Contains("statement_timeout"), error);
 }
