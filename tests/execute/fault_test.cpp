@@ -6,6 +6,8 @@
 #include <chrono>
 #include <string>
 
+#include <soci/postgresql/soci-postgresql.h>
+
 #include "../support/models.hpp"
 #include "eagerload/detail/execute.hpp"
 #include "eagerload/errors.hpp"
@@ -165,6 +167,24 @@ TEST_CASE("after a lost connection the pool checks its other sessions before han
     CHECK(books_loaded(db) == 3);
     CHECK(backend_pid(db, 0) != pid0);
     CHECK(backend_pid(db, 1) != pid1);
+}
+
+TEST_CASE("a session of the caller's pool (from_pool) that the server killed is reconnected too [postgresql]") {
+    scratch s(dialect::postgresql);
+    soci::connection_pool pool(1);
+    pool.at(0).open(soci::postgresql, s.target());
+    auto db = database::from_pool(pool, 1, dialect::postgresql);
+    seed(db);
+    const auto pid = backend_pid(db, 0);
+    terminate_backend(pid);
+    try {
+        (void)select<Shelf>().count(db);
+        FAIL("expected a connection_error");
+    } catch (const connection_error& e) {
+        CHECK(std::string(e.what()).find("a SOCI pool opened by the caller") != std::string::npos);
+    }
+    CHECK(select<Shelf>().count(db) == 2);  // SOCI reconnected it with the caller's parameters
+    CHECK(backend_pid(db, 0) != pid);
 }
 
 TEST_CASE("while the database refuses connections each call says so, and the pool heals once it accepts [postgresql]") {
