@@ -113,6 +113,7 @@ void database_state::reopen(std::size_t slot) {
             s.reconnect();
         }
     } catch (const std::exception& e) {
+        s.close();  // half set up (the connection opened, a set-up statement failed): start over next time
         throw connection_error("eagerload: lost the connection to " + description_ +
                                ", and cannot reconnect: " + trimmed(redact(e.what())));
     }
@@ -317,13 +318,20 @@ transaction::transaction(const database& db, isolation level)
     : db_(db), slot_(detail::npos), thread_(std::this_thread::get_id()) {
     auto& st = db_.state();
     if (st.pinned_slot() != detail::npos)
-        throw error("eagerload: a transaction is already open on this database in this thread");
+        throw error("eagerload: a transaction is already open on " + st.description() +
+                    " in this thread: one transaction per thread and database (commit or roll back the first)");
     const std::string begin = st.be().begin(level);
     slot_ = st.lease();
     try {
-        st.pool().at(slot_) << begin;
         st.pin(thread_, slot_);
+    } catch (...) {
+        st.give_back(slot_);
+        throw;
+    }
+    try {
+        st.pool().at(slot_) << begin;
     } catch (const std::exception& e) {
+        st.unpin(thread_);
         const bool lost = st.lost(slot_);
         st.give_back(slot_);
         if (lost) st.throw_lost(e, begin);

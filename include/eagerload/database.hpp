@@ -5,9 +5,16 @@
 //   auto db = eagerload::database::open("sqlite::memory:");
 //   auto pg = eagerload::database::open("postgresql:host=127.0.0.1 dbname=app user=app", {.pool_size = 8});
 //
-// Every statement leases a session for its own duration, except inside a
-// transaction: the transaction pins one session to its thread, and everything that
-// thread runs on the database goes through it until commit or rollback.
+// Every statement leases a session for its own duration (waiting at most
+// open_options::lease_timeout), except inside a transaction: the transaction pins one
+// session to its thread, and everything that thread runs on the database goes
+// through it until commit or rollback.
+//
+// A session whose connection is lost (server restart, failover, killed backend) fails
+// the call that meets it with connection_error; the pool then checks its sessions
+// before handing them out and reopens dead ones, so later calls work again as soon
+// as the database accepts connections. Nothing is retried. docs/reliability.md lists
+// what is guaranteed and the test that proves each guarantee.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -60,6 +67,8 @@ public:
     static database sqlite(std::string path, open_options options = {});
     static database postgresql(std::string conninfo, open_options options = {});
     // Uses a soci::connection_pool the caller opened (every session already open) and owns.
+    // A session found dead is reopened with SOCI's session::reconnect(): its last
+    // connection parameters, without any set-up statements the caller ran on it.
     static database from_pool(soci::connection_pool& pool, std::size_t size, dialect d,
                               std::chrono::milliseconds lease_timeout = default_lease_timeout);
 
@@ -82,6 +91,13 @@ enum class isolation { default_level, read_committed, repeatable_read, serializa
 // On SQLite every isolation level is SQLite's own (serializable, one writer).
 // Statements run inside it when they run on the thread that opened it. It may be
 // committed, rolled back or destroyed on any thread: that unpins the opening thread.
+//
+// commit() returns only if the transaction committed. It throws transaction_aborted
+// when a statement failed inside the transaction and the database aborted it
+// (PostgreSQL does on any failure; SQLite undoes the failed statement only and
+// commits the rest), and connection_error when the connection died during COMMIT
+// (the outcome is then unknown). rollback() after a lost connection does not throw:
+// an uncommitted transaction is gone with its connection.
 class transaction {
 public:
     explicit transaction(const database& db, isolation level = isolation::default_level);
