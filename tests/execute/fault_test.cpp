@@ -3,8 +3,11 @@
 // or an idle-session timeout would.
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <soci/postgresql/soci-postgresql.h>
 
@@ -167,6 +170,47 @@ TEST_CASE("after a lost connection the pool checks its other sessions before han
     CHECK(books_loaded(db) == 3);
     CHECK(backend_pid(db, 0) != pid0);
     CHECK(backend_pid(db, 1) != pid1);
+}
+
+TEST_CASE("threads sharing a pool whose sessions all die: each dead session fails at most one call [postgresql]") {
+    scratch s(dialect::postgresql);
+    constexpr std::size_t sessions = 4;
+    open_options o;
+    o.pool_size = sessions;
+    auto db = database::postgresql(s.target(), o);
+    seed(db);
+    std::vector<long long> pids;
+    for (std::size_t i = 0; i < sessions; ++i) pids.push_back(backend_pid(db, i));
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> lost{0}, other{0}, ok_after{0};
+    std::atomic<bool> killed{false};
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < sessions; ++t)
+        threads.emplace_back([&] {
+            while (!stop) {
+                const bool after = killed;
+                try {
+                    if (books_loaded(db) == 3 && after) ++ok_after;
+                } catch (const connection_error&) {
+                    ++lost;
+                } catch (const std::exception&) {
+                    ++other;
+                }
+            }
+        });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (long long pid : pids) terminate_backend(pid);
+    killed = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop = true;
+    for (auto& th : threads) th.join();
+
+    CHECK(lost >= 1);
+    CHECK(lost <= static_cast<int>(sessions));  // a replaced session is never handed out dead
+    CHECK(other == 0);
+    CHECK(ok_after > 0);
+    CHECK(books_loaded(db) == 3);
 }
 
 TEST_CASE("a session of the caller's pool (from_pool) that the server killed is reconnected too [postgresql]") {
