@@ -136,6 +136,15 @@ TEST_CASE("a transaction whose session the server killed: the statement says con
     }
     CHECK(select<Shelf>().count(db) == 3);
 
+    {  // rollback() after a lost connection: the transaction is gone, which is what it asks
+        transaction tx(db);
+        insert(db, Shelf{7, "g"});
+        terminate_backend(backend_pid(db, 0));
+        CHECK_NOTHROW(tx.rollback());
+        CHECK_FALSE(tx.active());
+    }
+    CHECK(select<Shelf>().count(db) == 3);  // the next lease replaced the session
+
     // A transaction that dies before its first statement: BEGIN fails clearly.
     terminate_backend(backend_pid(db, 0));
     try {
