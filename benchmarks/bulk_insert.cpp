@@ -9,6 +9,7 @@
 
 #include <eagerload/counter.hpp>
 #include <eagerload/detail/execute.hpp>
+#include <eagerload/insert.hpp>
 #include <eagerload/schema.hpp>
 #include <fmt/format.h>
 

@@ -21,6 +21,7 @@
 
 #include <eagerload/database.hpp>
 #include <eagerload/model.hpp>
+#include <eagerload/insert.hpp>
 #include <eagerload/schema.hpp>
 #include <eagerload/select.hpp>
 #include <eagerload/timestamp.hpp>

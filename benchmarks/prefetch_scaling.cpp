@@ -34,6 +34,7 @@
 #include <eagerload/database.hpp>
 #include <eagerload/model.hpp>
 #include <eagerload/relation.hpp>
+#include <eagerload/insert.hpp>
 #include <eagerload/schema.hpp>
 #include <eagerload/select.hpp>
 #include <fmt/format.h>

@@ -1,7 +1,9 @@
 # cmake -DCOMPILER=<c++> -DFLAGS_FILE=<flags-CONFIG.cmake> -DSOURCE=<file.cpp>
 #       [-DREGEX_FILE=<file>] -P compile_fail_check.cmake
-# Without REGEX_FILE the compile must succeed; with it, it must fail and the
-# compiler output must match the regex stored in REGEX_FILE.
+# Without REGEX_FILE the compile must succeed. With it, it must fail, the compiler
+# output must match every regex in REGEX_FILE (one per line), and it must report
+# exactly as many errors as there are regexes: one message per misuse, no follow-on
+# errors.
 cmake_minimum_required(VERSION 3.20)
 include("${FLAGS_FILE}")
 
@@ -27,10 +29,27 @@ if(NOT DEFINED REGEX_FILE)
   return()
 endif()
 
-file(READ "${REGEX_FILE}" regex)
+file(STRINGS "${REGEX_FILE}" regexes)
 if(rc EQUAL 0)
-  message(FATAL_ERROR "${cmd_line}\ncompiled successfully, but must fail with /${regex}/")
-elseif(NOT out MATCHES "${regex}")
-  message(FATAL_ERROR "${cmd_line}\nfailed as required, but the output does not match /${regex}/:\n${out}")
+  message(FATAL_ERROR "${cmd_line}\ncompiled successfully, but must fail with: ${regexes}")
 endif()
-message(STATUS "failed to compile, as expected (output matches /${regex}/)")
+set(expected_count 0)
+foreach(regex IN LISTS regexes)
+  if(regex MATCHES "^@(.*)$")  # "// also:" lines: matched, not counted
+    set(regex "${CMAKE_MATCH_1}")
+  else()
+    math(EXPR expected_count "${expected_count} + 1")
+  endif()
+  if(NOT out MATCHES "${regex}")
+    message(FATAL_ERROR "${cmd_line}\nfailed as required, but the output does not match /${regex}/:\n${out}")
+  endif()
+endforeach()
+string(REPLACE ";" "," out_no_semicolons "${out}")  # a ';' would split a list item
+string(REGEX MATCHALL "[^\n]*: error: [^\n]*" errors "${out_no_semicolons}")
+list(LENGTH errors error_count)
+if(NOT error_count EQUAL expected_count)
+  list(JOIN errors "\n" error_lines)
+  message(FATAL_ERROR "${cmd_line}\nexpected ${expected_count} error(s), one per misuse, but the compiler "
+                      "reported ${error_count}:\n${error_lines}\n\nfull output:\n${out}")
+endif()
+message(STATUS "failed to compile as expected: ${error_count} error(s), each message matched")

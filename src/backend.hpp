@@ -1,11 +1,19 @@
 #pragma once
-// What differs between SQL dialects, behind one interface: each backend is its own
-// unit (src/backends/sqlite.cpp, src/backends/postgresql.cpp), the core knows none.
+// A backend: how to reach one kind of database through SOCI, and its SQL dialect.
+// The core (renderer, execution layer, database handle) asks the backend for every
+// piece of syntax that differs between databases; it never names a backend itself.
+// Backends are listed in ONE place, src/backends/registry.cpp; a new backend is one
+// file in src/backends/ plus a line there (see docs/design.md, "Adding a backend").
+//
+// The defaults below are standard SQL as SQLite and PostgreSQL write it; a backend
+// overrides what its database spells differently.
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "eagerload/database.hpp"
+#include "eagerload/detail/execute.hpp"
 #include "eagerload/detail/value.hpp"
 
 namespace soci {
@@ -19,29 +27,85 @@ struct table_info;
 class backend {
 public:
     virtual ~backend() = default;
+
+    // --- identity --------------------------------------------------------------
     virtual dialect kind() const noexcept = 0;
+    virtual const char* name() const noexcept = 0;  // "sqlite", "postgresql", "mariadb"
+    // URL schemes database::open accepts for this backend ("postgresql", "postgres").
+    virtual std::vector<std::string_view> schemes() const = 0;
+    // What database::open's error message shows as the form of a URL.
+    virtual const char* url_example() const noexcept = 0;
+
+    // --- sessions --------------------------------------------------------------
     // Opens `s` on `target` and prepares the session (pragmas, message levels).
     virtual void open(soci::session& s, const std::string& target) const = 0;
-    // `column IN list`, the list being ONE bound parameter named `placeholder`.
-    virtual std::string in_list(std::string_view column_sql, col_type t, std::string_view placeholder) const = 0;
-    // The single parameter value in_list() binds.
-    virtual std::string encode_list(col_type t, const std::vector<param>& items) const = 0;
+    // Starts a transaction on `s`. `read_only`: a load's snapshot, which never writes.
+    virtual void begin(soci::session& s, isolation level, bool read_only) const;
+
+    // --- rows ------------------------------------------------------------------------
+    // Runs a query on `s` and hands its rows to `sink` in batches of at most
+    // `batch_rows`, every value converted to its column's type exactly (convert.hpp) or
+    // conversion_error. The default goes through SOCI, every value fetched as text;
+    // a backend may read natively from the connection SOCI opened.
+    virtual void fetch(soci::session& s, const std::string& sql, const params& ps,
+                       std::span<const column_source> columns, const batch_sink& sink, std::size_t batch_rows) const;
+
+    // --- SQL text ----------------------------------------------------------------
+    // Appends `name` as a quoted identifier.
+    virtual void quote(std::string& out, std::string_view name) const;
+    std::string quoted(std::string_view name) const {
+        std::string r;
+        quote(r, name);
+        return r;
+    }
+    // A table name, schema-qualified or not: "sales.orders" -> "sales"."orders".
+    std::string table(std::string_view name) const;
+    // What a level's own table is called in its statement: the table name without schema.
+    std::string table_alias(std::string_view name) const { return quoted(name.substr(name.rfind('.') + 1)); }
     // The column type in CREATE TABLE.
     virtual const char* sql_type(col_type t) const = 0;
-    virtual std::string begin(isolation level) const = 0;
+    // LIMIT/OFFSET clause (with its leading space); placeholders allocated by the caller.
+    virtual std::string limit_offset(const std::string* limit_ph, const std::string* offset_ph) const;
+    // A row's rank among its partition: per-parent limits.
+    virtual std::string row_number(std::string_view partition_sql, std::string_view order_sql) const;
+
+    // --- lists: ONE bound parameter, whatever the length ---------------------------
+    // `column IN list`, the list being the parameter named `placeholder`.
+    virtual std::string in_list(std::string_view column_sql, col_type t, std::string_view placeholder) const = 0;
+    // The value in_list() binds, from typed values (where(col.in(...))) ...
+    virtual std::string encode_list(col_type t, const std::vector<param>& items) const = 0;
+    // ... and from a level's parent keys (the hot path: no param per key).
+    virtual std::string encode_keys(std::span<const long long> keys) const = 0;
+    virtual std::string encode_keys(std::span<const std::string_view> keys) const = 0;
+
+    // --- writes ------------------------------------------------------------------
     // One INSERT statement for many rows given column-major; appends its parameters.
     virtual std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
                                     params& ps) const = 0;
-    // LIMIT/OFFSET clause; placeholders already allocated by the caller.
-    virtual std::string limit_offset(const std::string* limit_ph, const std::string* offset_ph) const = 0;
 };
 
+// The registry (src/backends/registry.cpp).
+const backend& backend_for(dialect d);
+// nullptr when no backend takes `scheme`.
+const backend* backend_for_scheme(std::string_view scheme);
+// "sqlite:PATH", "postgresql:CONNINFO", ...: for error messages.
+std::string known_urls();
+
+// The backends themselves, one per file in src/backends/.
 const backend& sqlite_backend();
 const backend& postgresql_backend();
-const backend& backend_for(dialect d);
+const backend& mariadb_backend();
+
+// A statement the database refused: database_error with its message (trimmed) and the
+// statement; `sqlstate` (when the database gives one) picks a more precise type.
+[[noreturn]] void throw_statement_error(std::string_view message, const std::string& sql,
+                                        std::string_view sqlstate = {});
 
 // Shared text helpers for the backends.
 void append_json_string(std::string& out, std::string_view s);
 std::string format_double(double v);
+// A JSON array of keys: [1,2,3] or ["a","b"].
+std::string json_keys(std::span<const long long> keys);
+std::string json_keys(std::span<const std::string_view> keys);
 
 }  // namespace eagerload::detail

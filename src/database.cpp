@@ -128,10 +128,17 @@ void database_state::throw_lost(const std::exception& e, const std::string& sql)
 void database_state::check_timeout(const std::exception& e, const std::string& sql) const {
     // PostgreSQL: SQLSTATE 57014 (query_canceled) is a statement timeout, or a
     // cancel request (pg_cancel_backend): the message tells them apart.
+    // SOCI's error carries the SQLSTATE; the native PostgreSQL row path throws
+    // statement_timeout for 57014 (see throw_statement_error).
     const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e);
-    if (!pg || pg->sqlstate() != "57014") return;
+    const bool cancelled = (pg && pg->sqlstate() == "57014") || dynamic_cast<const statement_timeout*>(&e);
+    if (!cancelled) return;
     const std::string what = e.what();
-    if (!statement_timeout_ && what.find("statement timeout") == std::string::npos) return;
+    if (!statement_timeout_ && what.find("statement timeout") == std::string::npos) {
+        if (const auto* st = dynamic_cast<const statement_timeout*>(&e))  // a cancel request: a plain database_error
+            throw database_error(what, st->sql());
+        return;
+    }
     const std::string limit =
         statement_timeout_ ? "statement_timeout (" + std::to_string(statement_timeout_->count()) + " ms)"
                            : std::string("the server's statement_timeout");
@@ -247,11 +254,20 @@ void session_lease::statement_failed(const std::exception& e, const std::string&
 
 }  // namespace detail
 
+namespace {
+std::shared_ptr<detail::database_state> open_state(const detail::backend& be, const std::string& target,
+                                                   open_options options);
+}
+
 database database::open(std::string_view url, open_options options) {
-    if (url.starts_with("sqlite:")) return sqlite(std::string(url.substr(7)), options);
-    if (url.starts_with("postgresql:")) return postgresql(std::string(url.substr(11)), options);
-    throw error("eagerload: database::open: unknown URL \"" + detail::redact(std::string(url)) +
-                "\": expected \"sqlite:PATH\", \"sqlite::memory:\" or \"postgresql:CONNINFO\"");
+    const std::size_t colon = url.find(':');
+    const detail::backend* be = colon == std::string_view::npos ? nullptr : detail::backend_for_scheme(url.substr(0, colon));
+    if (!be)
+        throw error("eagerload: database::open: unknown URL \"" + detail::redact(std::string(url)) +
+                    "\": expected one of " + detail::known_urls());
+    std::string target(url.substr(colon + 1));
+    if (be->kind() == dialect::postgresql) return postgresql(std::move(target), options);  // checks the form
+    return database(open_state(*be, target, options));
 }
 
 namespace {
@@ -314,13 +330,12 @@ soci::connection_pool& database::soci_pool() const noexcept { return state_->poo
 
 // --- transactions ---------------------------------------------------------------
 
-transaction::transaction(const database& db, isolation level)
+transaction::transaction(const database& db, isolation level, bool read_only)
     : db_(db), slot_(detail::npos), thread_(std::this_thread::get_id()) {
     auto& st = db_.state();
     if (st.pinned_slot() != detail::npos)
         throw error("eagerload: a transaction is already open on " + st.description() +
                     " in this thread: one transaction per thread and database (commit or roll back the first)");
-    const std::string begin = st.be().begin(level);
     slot_ = st.lease();
     try {
         st.pin(thread_, slot_);
@@ -329,15 +344,15 @@ transaction::transaction(const database& db, isolation level)
         throw;
     }
     try {
-        st.pool().at(slot_) << begin;
+        st.be().begin(st.pool().at(slot_), level, read_only);
     } catch (const std::exception& e) {
         st.unpin(thread_);
         const bool lost = st.lost(slot_);
         st.give_back(slot_);
-        if (lost) st.throw_lost(e, begin);
+        if (lost) st.throw_lost(e, "BEGIN");
         throw database_error("eagerload: cannot begin a transaction on " + st.description() + ": " +
                                  detail::trimmed(e.what()),
-                             begin);
+                             "BEGIN");
     }
 }
 

@@ -1,13 +1,14 @@
 // The execution layer: every statement eagerload runs goes through here, which is
-// where the query counter counts executions (SOCI's logger only sees prepares).
+// where the query counter counts executions (SOCI's logger only sees prepares). Rows
+// come from the backend's fetch (native where the backend has one, else SOCI below).
 #include "eagerload/detail/execute.hpp"
 
 #include <soci/soci.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cstdlib>
 
+#include "backend.hpp"
+#include "convert.hpp"
 #include "database_state.hpp"
 #include "eagerload/database.hpp"
 #include "eagerload/detail/select_spec.hpp"
@@ -17,26 +18,17 @@
 namespace eagerload::detail {
 namespace {
 
-// Rows per fetch. SOCI cannot grow the column vectors once fetching started, so the
-// size is chosen up front: the query's limit when it has one (a key lookup must not
-// allocate 256-row buffers), else a size that keeps fetch calls few.
+// Rows per batch. The query's limit when it has one (a key lookup must not allocate
+// 256-row buffers), else a size that keeps fetch calls few.
 constexpr std::size_t default_batch_rows = 256;
 constexpr std::size_t max_batch_rows = 1024;
 constexpr std::size_t max_message = 2000;
 
 // SOCI appends every bound value to its messages: a 100,000-id list would make a
 // multi-megabyte exception. Keep the head.
-std::string trimmed(std::string s) {
-    if (s.size() > max_message) {
-        s.resize(max_message);
-        s += "... [truncated]";
-    }
-    return s;
-}
-
-[[noreturn]] void throw_database_error(const std::exception& e, const std::string& sql) {
-    std::string shown = sql.size() > max_message ? sql.substr(0, max_message) + "..." : sql;
-    throw database_error("eagerload: " + trimmed(e.what()) + "\n  statement: " + shown, sql);
+std::string trimmed(std::string_view s) {
+    if (s.size() <= max_message) return std::string(s);
+    return std::string(s.substr(0, max_message)) + "... [truncated]";
 }
 
 // Bound values need stable addresses for the statement's lifetime.
@@ -62,140 +54,79 @@ struct bindings {
     }
 };
 
-const char* soci_type_name(soci::data_type t) {
-    switch (t) {
-    case soci::dt_string: return "text";
-    case soci::dt_date: return "timestamp";
-    case soci::dt_double: return "double";
-    case soci::dt_integer: return "integer";
-    case soci::dt_long_long: return "bigint";
-    case soci::dt_unsigned_long_long: return "unsigned bigint";
-    case soci::dt_blob: return "blob";
-    case soci::dt_xml: return "xml";
-    }
-    return "unknown";
+}  // namespace
+
+void throw_statement_error(std::string_view message, const std::string& sql, std::string_view sqlstate) {
+    const std::string shown = sql.size() > max_message ? sql.substr(0, max_message) + "..." : sql;
+    // 57014: PostgreSQL cancelled the statement (session_lease::statement_failed tells a
+    // statement timeout from a cancel request).
+    if (sqlstate == "57014") throw statement_timeout("eagerload: " + trimmed(message) + "\n  statement: " + shown, sql);
+    throw database_error("eagerload: " + trimmed(message) + "\n  statement: " + shown, sql);
 }
 
-bool parses_as(col_type t, const std::string& s) {
-    const char* b = s.data();
-    const char* e = b + s.size();
-    if (t == col_type::boolean && (s == "t" || s == "f" || s == "true" || s == "false")) return true;
-    if (t == col_type::float64) {
-        char* end = nullptr;
-        std::strtod(b, &end);
-        return !s.empty() && end == e;
-    }
-    long long v;
-    auto r = std::from_chars(b, e, v);
-    return r.ec == std::errc{} && r.ptr == e;
-}
-
-// SOCI said "cannot convert" without naming the column: run the statement again
-// through the dynamic row API and find the value that does not fit. Cold path only.
-[[noreturn]] void diagnose_conversion(soci::session& s, const std::string& sql, const params& ps,
-                                      std::span<const column_source> columns, const std::exception& original) {
+// The default row path: SOCI bulk vectors, every column fetched as text and converted
+// by convert.hpp (exact, whatever SOCI would have coerced).
+void backend::fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
+                    const batch_sink& sink, std::size_t batch_rows) const {
+    // At least 2: SOCI drops the row of a 1-element vector that hits end-of-rowset.
+    batch_rows = std::max<std::size_t>(batch_rows, 2);
+    result_batch batch;
+    batch.columns.resize(columns.size());
+    std::vector<std::vector<std::string>> texts(columns.size(), std::vector<std::string>(batch_rows));
+    std::vector<std::vector<soci::indicator>> inds(columns.size(), std::vector<soci::indicator>(batch_rows));
+    bindings b(ps);
     try {
-        bindings b(ps);
-        soci::row row;
         soci::statement st(s);
-        st.exchange(soci::into(row));
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            batch.columns[c].type = columns[c].table->columns[columns[c].column].type;
+            resize_column(batch.columns[c], batch_rows);
+            st.exchange(soci::into(texts[c], inds[c]));
+        }
         b.bind(st);
         st.alloc();
-        st.prepare(sql);
+        st.prepare(sql, soci::details::st_one_time_query);
         st.define_and_bind();
         for (bool got = st.execute(true); got; got = st.fetch()) {
-            for (std::size_t c = 0; c < columns.size() && c < row.size(); ++c) {
-                const column_info& info = columns[c].table->columns[columns[c].column];
-                if (info.type == col_type::text || info.type == col_type::timestamp) continue;
-                if (row.get_indicator(c) == soci::i_null) continue;
-                const soci::data_type dt = row.get_properties(c).get_data_type();
-                if (dt != soci::dt_string && dt != soci::dt_date && dt != soci::dt_blob) continue;
-                const std::string value = row.get<std::string>(c);
-                if (!parses_as(info.type, value))
-                    throw_conversion(*columns[c].table, columns[c].column, value, soci_type_name(dt));
+            batch.rows = inds.empty() ? 0 : inds[0].size();  // SOCI shrinks the vectors to the rows fetched
+            for (std::size_t c = 0; c < columns.size(); ++c) {
+                column_data& col = batch.columns[c];
+                for (std::size_t r = 0; r < batch.rows; ++r) {
+                    col.nulls[r] = inds[c][r] == soci::i_null;
+                    if (!col.nulls[r] && !store_text(col, r, texts[c][r])) {
+                        const std::size_t k = columns[c].key;
+                        throw_conversion(columns[c], k < columns.size() ? std::string_view(texts[k][r]) : "",
+                                         texts[c][r], "text");
+                    }
+                }
+            }
+            sink(batch);
+            for (std::size_t c = 0; c < columns.size(); ++c) {
+                texts[c].resize(batch_rows);
+                inds[c].resize(batch_rows);
             }
         }
-    } catch (const conversion_error&) {
-        throw;
-    } catch (const std::exception&) {  // diagnosis failed: report what we know
-    }
-    throw conversion_error("eagerload: cannot convert a fetched value: " + trimmed(original.what()) +
-                           "\n  statement: " + sql);
-}
-
-void into_column(soci::statement& st, column_data& c, std::vector<soci::indicator>& ind) {
-    switch (c.type) {
-    case col_type::boolean:
-    case col_type::int32:
-    case col_type::int64: st.exchange(soci::into(c.ints, ind)); break;
-    case col_type::float64: st.exchange(soci::into(c.reals, ind)); break;
-    case col_type::text:
-    case col_type::timestamp: st.exchange(soci::into(c.texts, ind)); break;
+    } catch (const soci::soci_error& e) {
+        throw_statement_error(e.what(), sql);
     }
 }
-
-void resize_column(column_data& c, std::vector<soci::indicator>& ind, std::size_t n) {
-    ind.resize(n);
-    switch (c.type) {
-    case col_type::boolean:
-    case col_type::int32:
-    case col_type::int64: c.ints.resize(n); break;
-    case col_type::float64: c.reals.resize(n); break;
-    case col_type::text:
-    case col_type::timestamp: c.texts.resize(n); break;
-    }
-}
-
-}  // namespace
 
 void fetch(const database& db, const std::string& sql, const params& ps, std::span<const column_source> columns,
            const batch_sink& sink, std::size_t expected_rows) {
     database_state& state = db.state();
     session_lease lease(state);
     state.record(sql);
-
-    result_batch batch;
-    batch.columns.resize(columns.size());
-    std::vector<std::vector<soci::indicator>> inds(columns.size());
-    bindings b(ps);
+    const std::size_t batch_rows =
+        expected_rows == 0 ? default_batch_rows : std::clamp<std::size_t>(expected_rows, 1, max_batch_rows);
     try {
-        soci::statement st(lease.session());
-        // At least 2: SOCI drops the row of a 1-element vector that hits end-of-rowset.
-        const std::size_t rows_per_fetch =
-            expected_rows == 0 ? default_batch_rows : std::clamp<std::size_t>(expected_rows, 2, max_batch_rows);
-        for (std::size_t c = 0; c < columns.size(); ++c) {
-            batch.columns[c].type = columns[c].table->columns[columns[c].column].type;
-            resize_column(batch.columns[c], inds[c], rows_per_fetch);
-            into_column(st, batch.columns[c], inds[c]);
-        }
-        b.bind(st);
-        st.alloc();
-        // One-time: on PostgreSQL one round trip (PQexecParams), where a prepared
-        // statement costs three (PREPARE, EXECUTE, DEALLOCATE). Each statement of a
-        // load runs once, so there is nothing to reuse.
-        st.prepare(sql, soci::details::st_one_time_query);
-        st.define_and_bind();
-        for (bool got = st.execute(true); got; got = st.fetch()) {
-            // SOCI shrinks the vectors to the rows it fetched.
-            batch.rows = inds.empty() ? 0 : inds[0].size();
-            for (std::size_t c = 0; c < columns.size(); ++c) {
-                auto& n = batch.columns[c].nulls;
-                n.resize(batch.rows);
-                for (std::size_t r = 0; r < batch.rows; ++r) n[r] = inds[c][r] == soci::i_null;
-            }
-            sink(batch);
-            for (std::size_t c = 0; c < columns.size(); ++c) resize_column(batch.columns[c], inds[c], rows_per_fetch);
-        }
+        state.be().fetch(lease.session(), sql, ps, columns, sink, batch_rows);
+    } catch (const database_error& e) {
+        lease.statement_failed(e, sql);  // a lost connection, a statement timeout: says so
+        throw;
     } catch (const error&) {
-        throw;  // ours (null, conversion): already names table, column and key
+        throw;  // ours: already names table, column and key, or the statement
     } catch (const soci::soci_error& e) {
-        const std::string what = e.what();
-        if (what.find("Cannot convert data") != std::string::npos)
-            diagnose_conversion(lease.session(), sql, ps, columns, e);
         lease.statement_failed(e, sql);
-        throw_database_error(e, sql);
-    } catch (const std::bad_cast& e) {
-        diagnose_conversion(lease.session(), sql, ps, columns, e);
+        throw_statement_error(e.what(), sql);
     }
 }
 
@@ -208,12 +139,14 @@ void execute(const database& db, const std::string& sql, const params& ps) {
         soci::statement st(lease.session());
         b.bind(st);
         st.alloc();
+        // One-time: on PostgreSQL one round trip (PQexecParams), where a prepared
+        // statement costs three (PREPARE, EXECUTE, DEALLOCATE).
         st.prepare(sql, soci::details::st_one_time_query);
         st.define_and_bind();
         st.execute(true);
     } catch (const soci::soci_error& e) {
         lease.statement_failed(e, sql);
-        throw_database_error(e, sql);
+        throw_statement_error(e.what(), sql);
     }
 }
 
@@ -240,8 +173,10 @@ std::string key_text(const result_batch& b, std::size_t key_column, std::size_t 
     case col_type::int32:
     case col_type::int64: return std::to_string(k.ints[row]);
     case col_type::float64: return std::to_string(k.reals[row]);
-    default: return "'" + k.texts[row] + "'";
+    case col_type::text: return "'" + k.texts[row] + "'";
+    case col_type::timestamp: return format_timestamp(k.times[row]);
     }
+    return "?";
 }
 }  // namespace
 
@@ -252,11 +187,14 @@ void throw_null(const table_info& t, std::size_t column, const result_batch& b, 
                            ", but its member is not std::optional<" + cpp_type_name(t.columns[column].type) + ">");
 }
 
-void throw_conversion(const table_info& t, std::size_t column, const std::string& db_value, const char* db_type) {
-    const std::string shown = db_value.size() > 64 ? db_value.substr(0, 64) + "..." : db_value;
-    throw conversion_error("eagerload: column \"" + t.name + "\".\"" + t.columns[column].name +
-                           "\": cannot convert database type " + db_type + " (value '" + shown +
-                           "') to member type " + cpp_type_name(t.columns[column].type));
+void throw_conversion(const column_source& c, std::string_view key, std::string_view db_value,
+                      std::string_view db_type) {
+    const table_info& t = *c.table;
+    const std::string shown = db_value.size() > 64 ? std::string(db_value.substr(0, 64)) + "..." : std::string(db_value);
+    std::string where = "eagerload: column \"" + t.name + "\".\"" + t.columns[c.column].name + "\"";
+    if (!key.empty() && c.column != t.key) where += " of the row with " + t.columns[t.key].name + " = " + std::string(key);
+    throw conversion_error(where + ": cannot hold database type " + std::string(db_type) + " value '" + shown +
+                           "' exactly in member type " + cpp_type_name(t.columns[c.column].type));
 }
 
 }  // namespace eagerload::detail

@@ -1,6 +1,4 @@
-// The compiled half of the loader: snapshots, result layouts, and its error messages.
-#include <stdexcept>
-
+// The compiled half of the loader: level layouts, snapshots, and its error messages.
 #include "database_state.hpp"
 #include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/loader.hpp"
@@ -9,47 +7,33 @@
 
 namespace eagerload::detail {
 
+void level_spec::begin(const select_spec& s) {
+    base = s;
+    segments.clear();
+    columns.clear();
+    if (prefetch && through) columns.push_back({through, match_column, npos, npos});
+    const std::size_t first = columns.size();
+    segments.push_back({s.table, npos, 0, 0, first, 0});
+    for (std::size_t i = 0; i < s.table->columns.size(); ++i) columns.push_back({s.table, i, 0, first + s.table->key});
+}
+
+std::size_t level_spec::join(const table_info* t, std::size_t parent, std::size_t column, std::size_t parent_column) {
+    const std::size_t s = segments.size();
+    const std::size_t first = columns.size();
+    segments.push_back({t, parent, column, parent_column, first, 0});
+    for (std::size_t i = 0; i < t->columns.size(); ++i) columns.push_back({t, i, s, first + t->key});
+    return s;
+}
+
 snapshot::snapshot(const database& db, bool needed) {
     if (!needed || db.state().pinned_slot() != npos) return;
-    tx_ = std::make_unique<transaction>(db, isolation::repeatable_read);
+    tx_ = std::make_unique<transaction>(db, isolation::repeatable_read, true);
 }
 
 snapshot::~snapshot() = default;  // an uncommitted snapshot rolls back
 
 void snapshot::commit() {
     if (tx_) tx_->commit();
-}
-
-std::vector<column_source> level_sources(const level_spec& l) {
-    std::vector<column_source> s;
-    if (l.prefetch && l.through) {
-        std::size_t owner = 0;
-        while (l.through->columns[owner].name != l.through_owner_column) ++owner;
-        s.push_back({l.through, owner});
-    }
-    auto add = [&](const table_info* t) {
-        for (std::size_t i = 0; i < t->columns.size(); ++i) s.push_back({t, i});
-    };
-    add(l.base.table);
-    for (const join_spec& j : l.joins) add(j.table);
-    return s;
-}
-
-void check_nested(const select_spec& s, bool per_parent, bool joined) {
-    const std::string table = "\"" + s.table->name + "\"";
-    if (joined && (!s.order.empty() || s.limit || s.offset || per_parent))
-        throw std::invalid_argument("eagerload: join(): the joined query on " + table +
-                                    " takes no order_by/limit/offset: it loads one row per parent row; prefetch() "
-                                    "it to order or limit it");
-    if (!joined && (s.limit || s.offset))
-        throw std::invalid_argument("eagerload: prefetch(): limit()/offset() on the prefetched level on " + table +
-                                    " would cut across all parents: use limit_per_parent()/offset_per_parent()");
-}
-
-void check_root(const level_spec& l) {
-    if (l.limit_per_parent || l.offset_per_parent)
-        throw std::invalid_argument("eagerload: limit_per_parent()/offset_per_parent() on \"" + l.base.table->name +
-                                    "\": they apply to prefetched levels; use limit()/offset() on the query you load");
 }
 
 void throw_dangling(const table_info& owner, std::size_t owner_column, const param& key, const table_info& target,
@@ -66,8 +50,13 @@ void throw_has_one_duplicate(const table_info& owner, const param& key, const ta
                 owner.name + "\"): declare the relation has_many");
 }
 
-std::string encode_list(dialect d, col_type t, const std::vector<param>& items) {
-    return backend_for(d).encode_list(t, items);
+void throw_unmatched_key(const level_spec& l, const param& key) {
+    const table_info& t = l.through ? *l.through : *l.base.table;
+    throw error("eagerload: a row of \"" + t.name + "\" with " + t.columns[l.match_column].name + " = " +
+                describe(key) +
+                " came back for a parent key list that does not contain that value as C++ compares it: the "
+                "database compares this column differently (a case- or accent-insensitive collation?). Give "
+                "key columns a binary collation, or keys that differ in more than case");
 }
 
 }  // namespace eagerload::detail

@@ -14,46 +14,50 @@ constexpr std::size_t rows_per_insert = 50000;
 
 std::string render_create_table(const table_info& t, dialect d, const std::vector<foreign_key>& fks) {
     const backend& be = backend_for(d);
-    std::string out = "CREATE TABLE " + quote_identifier(t.name) + " (";
+    std::string out = "CREATE TABLE " + be.table(t.name) + " (";
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
         const column_info& c = t.columns[i];
         if (i) out += ", ";
-        out += quote_identifier(c.name) + ' ' + be.sql_type(c.type);
+        out += be.quoted(c.name) + ' ' + be.sql_type(c.type);
         if (!c.nullable) out += " NOT NULL";
         if (i == t.key) out += " PRIMARY KEY";
     }
     for (const foreign_key& fk : fks)
-        out += ", FOREIGN KEY (" + quote_identifier(fk.column) + ") REFERENCES " + quote_identifier(fk.target->name) +
-               " (" + quote_identifier(fk.target_column) + ")";
+        out += ", FOREIGN KEY (" + be.quoted(fk.column) + ") REFERENCES " + be.table(fk.target->name) + " (" +
+               be.quoted(fk.target_column) + ")";
     out += ')';
     return out;
 }
 
-std::string render_create_index(const table_info& t, std::string_view name, bool unique,
+std::string render_create_index(const table_info& t, dialect d, std::string_view name, bool unique,
                                 const std::vector<order_item>& columns) {
+    const backend& be = backend_for(d);
     std::string out = unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
-    out += quote_identifier(name) + " ON " + quote_identifier(t.name) + " (";
+    out += be.quoted(name) + " ON " + be.table(t.name) + " (";
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i) out += ", ";
-        out += quote_identifier(columns[i].column);
+        out += be.quoted(columns[i].column);
         if (columns[i].descending) out += " DESC";
     }
     return out + ')';
 }
 
-std::string render_drop_table(const table_info& t) { return "DROP TABLE IF EXISTS " + quote_identifier(t.name); }
+std::string render_drop_table(const table_info& t, dialect d) {
+    return "DROP TABLE IF EXISTS " + backend_for(d).table(t.name);
+}
 
-std::string render_insert(const table_info& t) {
+std::string render_insert(const table_info& t, dialect d) {
+    const backend& be = backend_for(d);
     std::string names, values;
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
         if (i) {
             names += ", ";
             values += ", ";
         }
-        names += quote_identifier(t.columns[i].name);
+        be.quote(names, t.columns[i].name);
         values += ":p" + std::to_string(i + 1);
     }
-    return "INSERT INTO " + quote_identifier(t.name) + " (" + names + ") VALUES (" + values + ")";
+    return "INSERT INTO " + be.table(t.name) + " (" + names + ") VALUES (" + values + ")";
 }
 
 void insert_columns(const database& db, const table_info& t, std::vector<std::vector<param>>& columns) {

@@ -1,4 +1,5 @@
-// Renders the runtime query description to SQL text with :pN placeholders.
+// Renders the runtime query description to SQL text with :pN placeholders. Every
+// piece of syntax that differs between databases comes from the backend.
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -8,11 +9,7 @@
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/model.hpp"
 
-namespace eagerload {
-
-const char* to_string(dialect d) noexcept { return d == dialect::sqlite ? "sqlite" : "postgresql"; }
-
-namespace detail {
+namespace eagerload::detail {
 
 const char* cpp_type_name(col_type t) noexcept {
     switch (t) {
@@ -24,38 +21,6 @@ const char* cpp_type_name(col_type t) noexcept {
     case col_type::timestamp: return "eagerload::timestamp";
     }
     return "?";
-}
-
-const backend& backend_for(dialect d) { return d == dialect::sqlite ? sqlite_backend() : postgresql_backend(); }
-
-std::string format_double(double v) { return fmt::format("{}", v); }
-
-void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-            else out += ch;  // UTF-8 passes through as is
-        }
-    }
-    out += '"';
-}
-
-std::string quote_identifier(std::string_view name) {
-    std::string r = "\"";
-    for (char c : name) {
-        if (c == '"') r += '"';
-        r += c;
-    }
-    r += '"';
-    return r;
 }
 
 std::string describe(const param& p) {
@@ -99,7 +64,7 @@ void render(const cond_node* c, const backend& be, std::string_view q, params& p
     auto column = [&] {
         std::string s(q);
         if (!s.empty()) s += '.';
-        s += quote_identifier(c->column);
+        be.quote(s, c->column);
         return s;
     };
     using op = cond_node::op;
@@ -136,16 +101,16 @@ void render(const cond_node* c, const backend& be, std::string_view q, params& p
         break;
     case op::exists: {
         // Aliased by depth: the inner table may be the outer one (self-referential relations).
-        const std::string inner = quote_identifier(fmt::format("x{}", depth + 1));
-        out += "EXISTS (SELECT 1 FROM " + quote_identifier(c->inner_table->name) + " AS " + inner;
+        const std::string inner = be.quoted(fmt::format("x{}", depth + 1));
+        out += "EXISTS (SELECT 1 FROM " + be.table(c->inner_table->name) + " AS " + inner;
         std::string filtered = inner;
         if (c->target_table) {
-            filtered = quote_identifier(fmt::format("y{}", depth + 1));
-            out += " JOIN " + quote_identifier(c->target_table->name) + " AS " + filtered + " ON " + filtered + '.' +
-                   quote_identifier(c->target_column) + " = " + inner + '.' + quote_identifier(c->through_column);
+            filtered = be.quoted(fmt::format("y{}", depth + 1));
+            out += " JOIN " + be.table(c->target_table->name) + " AS " + filtered + " ON " + filtered + '.' +
+                   be.quoted(c->target_column) + " = " + inner + '.' + be.quoted(c->through_column);
         }
-        out += " WHERE " + inner + '.' + quote_identifier(c->inner_column) + " = " + std::string(q) + '.' +
-               quote_identifier(c->outer_column);
+        out += " WHERE " + inner + '.' + be.quoted(c->inner_column) + " = " + std::string(q) + '.' +
+               be.quoted(c->outer_column);
         if (c->rhs) {
             out += " AND ";
             render(c->rhs.get(), be, filtered, ps, out, depth + 1);
@@ -164,7 +129,7 @@ std::string where_order_limit(const select_spec& s, const backend& be, std::stri
     }
     for (std::size_t i = 0; i < s.order.size(); ++i) {
         out += i ? ", " : " ORDER BY ";
-        out += std::string(q) + '.' + quote_identifier(s.order[i].column);
+        out += std::string(q) + '.' + be.quoted(s.order[i].column);
         if (s.order[i].descending) out += " DESC";
     }
     std::string limit_ph, offset_ph;
@@ -176,34 +141,43 @@ std::string where_order_limit(const select_spec& s, const backend& be, std::stri
 
 }  // namespace
 
+// A level's own table in FROM: its name, aliased to the name without schema when qualified.
+std::string from_clause(const backend& be, std::string_view table) {
+    std::string out = be.table(table);
+    if (table.find('.') != std::string_view::npos) out += " AS " + be.table_alias(table);
+    return out;
+}
+
 std::string render_count(const select_spec& s, dialect d, params& ps) {
-    const std::string q = quote_identifier(s.table->name);
+    const backend& be = backend_for(d);
+    const std::string q = be.table_alias(s.table->name);
+    const std::string from = from_clause(be, s.table->name);
     if (!s.limit && !s.offset) {
-        std::string out = "SELECT count(*) FROM " + q;
+        std::string out = "SELECT count(*) FROM " + from;
         if (s.where) {
             out += " WHERE ";
-            render(s.where.get(), backend_for(d), q, ps, out);
+            render(s.where.get(), be, q, ps, out);
         }
         return out;
     }
     // A limited count counts the rows the limited query returns.
-    return "SELECT count(*) FROM (SELECT 1 AS one FROM " + q + where_order_limit(s, backend_for(d), q, ps) + ") AS q";
+    return "SELECT count(*) FROM (SELECT 1 AS one FROM " + from + where_order_limit(s, be, q, ps) + ") AS q";
 }
 
 namespace {
 
-void append_columns(std::string& out, const std::string& qualifier, const table_info& t) {
-    for (const column_info& c : t.columns) {
-        if (!out.empty()) out += ", ";
-        out += qualifier + '.' + quote_identifier(c.name);
-    }
+// The quoted name a level's segment goes by: the table's own name for the level's
+// model, j1, j2, ... for joined relations (depth first).
+std::string segment_alias(const backend& be, const level_spec& l, std::size_t seg) {
+    if (seg == 0) return be.table_alias(l.base.table->name);
+    return be.quoted(fmt::format("j{}", seg));
 }
 
-std::string order_clause(const level_spec& s, const std::string& q) {
+std::string order_clause(const level_spec& s, const backend& be, const std::string& q) {
     std::string out;
     for (const order_item& o : s.base.order) {
         if (!out.empty()) out += ", ";
-        out += q + '.' + quote_identifier(o.column);
+        out += q + '.' + be.quoted(o.column);
         if (o.descending) out += " DESC";
     }
     // Prefetched levels break ties by primary key, so children come in the same order
@@ -211,7 +185,7 @@ std::string order_clause(const level_spec& s, const std::string& q) {
     const std::string& key = s.base.table->columns[s.base.table->key].name;
     if (s.prefetch && (s.base.order.empty() || s.base.order.back().column != key)) {
         if (!out.empty()) out += ", ";
-        out += q + '.' + quote_identifier(key);
+        out += q + '.' + be.quoted(key);
     }
     return out;
 }
@@ -220,29 +194,43 @@ std::string order_clause(const level_spec& s, const std::string& q) {
 
 std::string render_level(const level_spec& s, dialect d, const std::string* key_list, params& ps) {
     const backend& be = backend_for(d);
-    const std::string t = quote_identifier(s.base.table->name);
-    const std::string through = quote_identifier("el_through");
-    const bool ranked = s.prefetch && (s.limit_per_parent || s.offset_per_parent);
+    const std::string t = segment_alias(be, s, 0);
+    const std::string through = be.quoted("el_through");
+    const bool ranked = s.prefetch && (s.base.limit_per_parent || s.base.offset_per_parent);
     const bool via = s.prefetch && s.through;
     // The column that partitions rows by parent.
     const std::string owner_column =
-        via ? through + '.' + quote_identifier(s.through_owner_column) : t + '.' + quote_identifier(s.match_column);
+        s.prefetch ? (via ? through : t) + '.' + be.quoted((via ? s.through : s.base.table)->columns[s.match_column].name)
+                   : std::string();
 
+    // The SELECT list is the layout, column by column.
+    std::vector<std::string> aliases(s.segments.size());
+    for (std::size_t i = 0; i < s.segments.size(); ++i) aliases[i] = segment_alias(be, s, i);
     std::string columns;
-    if (via) columns = ranked ? t + '.' + quote_identifier("el_owner") : owner_column;
-    append_columns(columns, t, *s.base.table);
-    for (const join_spec& j : s.joins) append_columns(columns, j.alias, *j.table);
+    for (const column_source& c : s.columns) {
+        if (!columns.empty()) columns += ", ";
+        if (c.segment == npos) {  // the parent key, from the join table
+            columns += ranked ? t + '.' + be.quoted("el_owner") : owner_column;
+        } else {
+            columns += aliases[c.segment];
+            columns += '.';
+            be.quote(columns, c.table->columns[c.column].name);
+        }
+    }
 
-    std::string source = t;
+    std::string source = from_clause(be, s.base.table->name);
     if (via)
-        source = quote_identifier(s.through->name) + " AS " + through + " JOIN " + t + " ON " + t + '.' +
-                 quote_identifier(s.base.table->columns[s.base.table->key].name) + " = " + through + '.' +
-                 quote_identifier(s.through_target_column);
+        source = be.table(s.through->name) + " AS " + through + " JOIN " + source + " ON " + t + '.' +
+                 be.quoted(s.base.table->columns[s.base.table->key].name) + " = " + through + '.' +
+                 be.quoted(s.through->columns[s.through_target_column].name);
 
     std::string joins;
-    for (const join_spec& j : s.joins)
-        joins += " LEFT JOIN " + quote_identifier(j.table->name) + " AS " + j.alias + " ON " + j.alias + '.' +
-                 quote_identifier(j.table_column) + " = " + j.parent + '.' + quote_identifier(j.parent_column);
+    for (std::size_t i = 1; i < s.segments.size(); ++i) {
+        const segment& j = s.segments[i];
+        joins += " LEFT JOIN " + be.table(j.table->name) + " AS " + aliases[i] + " ON " + aliases[i] + '.' +
+                 be.quoted(j.table->columns[j.column].name) + " = " + aliases[j.parent] + '.' +
+                 be.quoted(s.segments[j.parent].table->columns[j.parent_column].name);
+    }
 
     std::string where;
     if (s.prefetch) {
@@ -253,7 +241,7 @@ std::string render_level(const level_spec& s, dialect d, const std::string* key_
         where += where.empty() ? "" : " AND ";
         render(s.base.where.get(), be, t, ps, where);
     }
-    const std::string order = order_clause(s, t);
+    const std::string order = order_clause(s, be, t);
 
     if (!ranked) {
         std::string out = "SELECT " + columns + " FROM " + source + joins;
@@ -270,18 +258,21 @@ std::string render_level(const level_spec& s, dialect d, const std::string* key_
 
     // Per-parent limit: number each parent's rows in SQL, keep the wanted window, then
     // join. The ranked subquery takes the table's own name so filters and joins read as usual.
-    const std::string rn = quote_identifier("el_rn");
+    const std::string rn = be.quoted("el_rn");
     std::string inner = "SELECT " + t + ".*";
-    if (via) inner += ", " + owner_column + " AS " + quote_identifier("el_owner");
-    inner += ", ROW_NUMBER() OVER (PARTITION BY " + owner_column + " ORDER BY " + order + ") AS " + rn;
+    if (via) inner += ", " + owner_column + " AS " + be.quoted("el_owner");
+    inner += ", " + be.row_number(owner_column, order) + " AS " + rn;
     inner += " FROM " + source + " WHERE " + where;
-    const long long skip = s.offset_per_parent.value_or(0);
+    const long long skip = s.base.offset_per_parent.value_or(0);
     std::string out = "SELECT " + columns + " FROM (" + inner + ") AS " + t + joins + " WHERE " + t + '.' + rn +
                       " > " + placeholder(ps, param::integer(skip));
-    if (s.limit_per_parent) out += " AND " + t + '.' + rn + " <= " + placeholder(ps, param::integer(skip + *s.limit_per_parent));
+    if (s.base.limit_per_parent)
+        out += " AND " + t + '.' + rn + " <= " + placeholder(ps, param::integer(skip + *s.base.limit_per_parent));
     out += " ORDER BY " + t + '.' + rn;
     return out;
 }
 
-}  // namespace detail
-}  // namespace eagerload
+std::string encode_keys(dialect d, std::span<const long long> keys) { return backend_for(d).encode_keys(keys); }
+std::string encode_keys(dialect d, std::span<const std::string_view> keys) { return backend_for(d).encode_keys(keys); }
+
+}  // namespace eagerload::detail

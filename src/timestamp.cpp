@@ -71,13 +71,25 @@ bool parse_timestamp(std::string_view s, timestamp& out) noexcept {
         }
         if (pos == start || pos - start > 9) return false;
     }
+    // A UTC offset (timestamp with time zone, in any session time zone): Z, +HH,
+    // +HH:MM, +HHMM or +HH:MM:SS (historical zones); the instant is converted to UTC.
     const std::string_view tail = s.substr(pos);
-    if (!(tail.empty() || tail == "Z" || tail == "+00" || tail == "+00:00")) return false;
+    std::int64_t offset_s = 0;
+    if (!tail.empty() && tail != "Z") {
+        unsigned oh = 0, om = 0, os = 0;
+        if ((tail[0] != '+' && tail[0] != '-') || !digits(tail, 1, 2, oh)) return false;
+        std::string_view rest = tail.substr(3);
+        if (rest.size() == 2 && digits(rest, 0, 2, om)) rest = {};
+        else if (rest.size() >= 3 && rest[0] == ':' && digits(rest, 1, 2, om)) rest = rest.substr(3);
+        if (rest.size() == 3 && rest[0] == ':' && digits(rest, 1, 2, os)) rest = {};
+        if (!rest.empty() || oh > 23 || om > 59 || os > 59) return false;
+        offset_s = (tail[0] == '-' ? -1 : 1) * static_cast<std::int64_t>(oh * 3600 + om * 60 + os);
+    }
     const std::chrono::year_month_day ymd{std::chrono::year{static_cast<int>(y)}, std::chrono::month{mo},
                                           std::chrono::day{d}};
     if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return false;
     const auto us = sys_days{ymd}.time_since_epoch() + std::chrono::hours{h} + std::chrono::minutes{mi} +
-                    std::chrono::seconds{se} + microseconds{frac_us};
+                    std::chrono::seconds{se} + microseconds{frac_us} - std::chrono::seconds{offset_s};
     out = timestamp{duration_cast<timestamp::duration>(us)};
     return true;
 }

@@ -1,4 +1,5 @@
 // Schema, deterministic data, and the canonical JSON of a dashboard.
+#include <eagerload/insert.hpp>
 #include <eagerload/schema.hpp>
 #include <fmt/format.h>
 

@@ -12,12 +12,13 @@ namespace {
 
 auto dashboard_query(variant v, std::int64_t user_id) {
     using namespace eagerload;
-    auto task_level = select<Task>().order_by(desc<&Task::priority>, desc<&Task::created_at>, desc<&Task::id>);
-    auto comment_level = select<Comment>().order_by(desc<&Comment::created_at>, desc<&Comment::id>);
-    if (v == variant::limited) {
-        task_level = task_level.limit_per_parent(10);
-        comment_level = comment_level.limit_per_parent(5);
-    }
+    const bool limited = v == variant::limited;
+    auto task_level = select<Task>()
+                          .order_by(desc<&Task::priority>, desc<&Task::created_at>, desc<&Task::id>)
+                          .limit_per_parent(limited ? std::optional<long long>(10) : std::nullopt);
+    auto comment_level = select<Comment>()
+                             .order_by(desc<&Comment::created_at>, desc<&Comment::id>)
+                             .limit_per_parent(limited ? std::optional<long long>(5) : std::nullopt);
     return select<Project>()
         .where(exists(members, col<&ProjectMember::user_id> == user_id))
         .order_by(desc<&Project::updated_at>, desc<&Project::id>)

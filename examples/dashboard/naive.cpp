@@ -27,8 +27,8 @@ result load_naive(variant v, const eagerload::database& db, std::int64_t user_id
         pv.owner = get<User>(db, p.owner_id).name;
         auto task_query = select<Task>()
                               .where(col<&Task::project_id> == p.id)
-                              .order_by(desc<&Task::priority>, desc<&Task::created_at>, desc<&Task::id>);
-        if (v == variant::limited) task_query = task_query.limit(10);
+                              .order_by(desc<&Task::priority>, desc<&Task::created_at>, desc<&Task::id>)
+                              .limit(v == variant::limited ? std::optional<long long>(10) : std::nullopt);
         for (const Task& t : task_query.all(db)) {
             task_view& tv = pv.tasks.emplace_back();
             tv.id = t.id;
@@ -37,8 +37,8 @@ result load_naive(variant v, const eagerload::database& db, std::int64_t user_id
             if (t.assignee_id) tv.assignee = get<User>(db, *t.assignee_id).name;
             auto comment_query = select<Comment>()
                                      .where(col<&Comment::task_id> == t.id)
-                                     .order_by(desc<&Comment::created_at>, desc<&Comment::id>);
-            if (v == variant::limited) comment_query = comment_query.limit(5);
+                                     .order_by(desc<&Comment::created_at>, desc<&Comment::id>)
+                                     .limit(v == variant::limited ? std::optional<long long>(5) : std::nullopt);
             for (const Comment& c : comment_query.all(db))
                 tv.comments.push_back(comment_view{c.text, get<User>(db, c.author_id).name, c.created_at});
         }

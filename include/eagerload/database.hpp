@@ -100,7 +100,9 @@ enum class isolation { default_level, read_committed, repeatable_read, serializa
 // an uncommitted transaction is gone with its connection.
 class transaction {
 public:
-    explicit transaction(const database& db, isolation level = isolation::default_level);
+    // `read_only`: the transaction only reads (a load's snapshot); where the database
+    // supports it, writes inside it fail.
+    explicit transaction(const database& db, isolation level = isolation::default_level, bool read_only = false);
     ~transaction();
     transaction(const transaction&) = delete;
     transaction& operator=(const transaction&) = delete;

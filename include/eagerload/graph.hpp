@@ -18,21 +18,10 @@
 #include <utility>
 #include <vector>
 
+#include "eagerload/detail/loads.hpp"
 #include "eagerload/relation.hpp"
 
 namespace eagerload {
-
-namespace detail {
-
-template <class R, class... Loads>
-constexpr std::size_t load_index() {
-    constexpr bool match[] = {std::is_same_v<typename Loads::relation, R>..., false};
-    for (std::size_t i = 0; i < sizeof...(Loads); ++i)
-        if (match[i]) return i;
-    return npos;
-}
-
-}  // namespace detail
 
 template <class T, class... Loads>
 class node : public T {
@@ -41,32 +30,57 @@ public:
 
     node() = default;
 
-    template <Relation R>
+    template <class R>
     decltype(auto) operator[](R) const {
-        constexpr bool own = std::is_same_v<typename R::owner, T>;
-        static_assert(own, "eagerload: this relation starts from another model than this node's: follow the path "
-                           "one relation at a time (e.g. project[tasks] gives tasks; task[comments] their comments)");
-        constexpr std::size_t i = detail::load_index<R, Loads...>();
-        static_assert(!own || i != detail::npos,
-                      "eagerload: relation not loaded: add .join(relation) or .prefetch(relation, ...) to the "
-                      "query that produced this node");
-        if constexpr (own && i != detail::npos) return loaded_at<i>(*this);
-        else return 0;  // not reached: a static_assert above failed
+        if constexpr (!Relation<R>) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: node[...] takes a relation value (belongs_to/has_one/has_many/many_to_many), "
+                          "not a column or any other value");
+            return 0;
+        } else if constexpr (!std::is_same_v<typename R::owner, T>) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: this relation starts from another model than this node's: follow the path "
+                          "one relation at a time (e.g. project[tasks] gives tasks; task[comments] their comments)");
+            return unloaded<R>();
+        } else if constexpr (detail::load_index<R, Loads...>() == detail::npos) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: relation not loaded: add .join(relation) or .prefetch(relation, ...) to the "
+                          "query that produced this node");
+            return unloaded<R>();
+        } else {
+            return loaded_at<detail::load_index<R, Loads...>()>(*this);
+        }
     }
 
     // The same on a node you own, for moving data out of the graph. A prefetched
     // belongs_to/has_one stays const: its node is shared by every row that refers to it.
-    template <Relation R>
+    template <class R>
     decltype(auto) operator[](R r) {
-        constexpr std::size_t i = detail::load_index<R, Loads...>();
-        if constexpr (std::is_same_v<typename R::owner, T> && i != detail::npos) return loaded_at<i>(*this);
-        else return std::as_const(*this)[r];  // fails with the messages above
+        if constexpr (Relation<R>) {
+            constexpr std::size_t i = detail::load_index<R, Loads...>();
+            if constexpr (std::is_same_v<typename R::owner, T> && i != detail::npos) return loaded_at<i>(*this);
+            else return std::as_const(*this)[r];  // fails with the messages above
+        } else {
+            return std::as_const(*this)[r];
+        }
     }
 
     // The loaded relations, in query order (filled by the loader).
     std::tuple<typename Loads::storage...> loaded;
 
 private:
+    // What a misuse above returns, so that the caller's code reports no follow-on errors.
+    template <class R>
+    static const auto& unloaded() {
+        if constexpr (R::single) {
+            static const node<typename R::target> none;
+            return none;
+        } else {
+            static const std::vector<node<typename R::target>> none;
+            return none;
+        }
+    }
+
     // Self is node or const node: the constness of the result follows it, except for
     // shared (prefetched single) nodes, which are always const.
     template <std::size_t I, class Self>

@@ -28,8 +28,18 @@ namespace detail {
 template <class M>
 using column_value_t = typename column_traits<M>::value_type;
 
+// The compiler's "in instantiation of ... [with ForeignKey = int; ReferencedKey = long int]"
+// note under this message names both types.
+template <class ForeignKey, class ReferencedKey>
+constexpr bool foreign_key_type_matches_key_type() {
+    static_assert(std::is_same_v<column_value_t<ForeignKey>, column_value_t<ReferencedKey>>,
+                  "eagerload: the foreign key's member type differs from the referenced key's member type "
+                  "(GCC and Clang name both in the instantiation note): declare them with the same type");
+    return std::is_same_v<column_value_t<ForeignKey>, column_value_t<ReferencedKey>>;
+}
+
 template <auto A, auto B>
-constexpr bool same_key_type = std::is_same_v<column_value_t<member_type_of<A>>, column_value_t<member_type_of<B>>>;
+constexpr bool same_key_type = foreign_key_type_matches_key_type<member_type_of<A>, member_type_of<B>>();
 
 template <auto P>
 constexpr bool is_nullable = column_traits<member_type_of<P>>::nullable;
@@ -40,8 +50,10 @@ template <auto FK, auto PK, class Tag = void>
 struct belongs_to_relation {
     static_assert(detail::data_member_pointer<FK> && detail::data_member_pointer<PK>,
                   "eagerload: belongs_to<&Owner::fk, &Target::key> takes two member pointers");
-    static_assert(detail::same_key_type<FK, PK>,
-                  "eagerload: belongs_to: the foreign key's type differs from the referenced key's type");
+    // A mismatch is reported by same_key_type itself; `valid` keeps join()/prefetch()
+    // from piling follow-on errors on top of it.
+    static constexpr bool valid = detail::same_key_type<FK, PK>;
+    static_assert(valid || true);  // evaluates `valid` here: a mismatch is reported where the relation is declared
     using owner = detail::class_of<FK>;
     using target = detail::class_of<PK>;
     using through = void;
@@ -57,8 +69,8 @@ template <auto FK, auto PK, relation_kind Kind, class Tag>
 struct reverse_fk_relation {
     static_assert(detail::data_member_pointer<FK> && detail::data_member_pointer<PK>,
                   "eagerload: has_many/has_one<&Target::fk, &Owner::key> take two member pointers");
-    static_assert(detail::same_key_type<FK, PK>,
-                  "eagerload: has_many/has_one: the foreign key's type differs from the referenced key's type");
+    static constexpr bool valid = detail::same_key_type<FK, PK>;
+    static_assert(valid || true);  // evaluates `valid` here: a mismatch is reported where the relation is declared
     using owner = detail::class_of<PK>;
     using target = detail::class_of<FK>;
     using through = void;
@@ -82,10 +94,8 @@ struct many_to_many_relation {
                   "takes four member pointers");
     static_assert(std::is_same_v<detail::class_of<JoinOwnerFK>, detail::class_of<JoinTargetFK>>,
                   "eagerload: many_to_many: both foreign keys must be members of the same join model");
-    static_assert(detail::same_key_type<OwnerPK, JoinOwnerFK>,
-                  "eagerload: many_to_many: the join model's owner foreign key type differs from the owner's key type");
-    static_assert(detail::same_key_type<TargetPK, JoinTargetFK>,
-                  "eagerload: many_to_many: the join model's target foreign key type differs from the target's key type");
+    static constexpr bool valid = detail::same_key_type<JoinOwnerFK, OwnerPK> && detail::same_key_type<JoinTargetFK, TargetPK>;
+    static_assert(valid || true);  // evaluates `valid` here: a mismatch is reported where the relation is declared
     using owner = detail::class_of<OwnerPK>;
     using target = detail::class_of<TargetPK>;
     using through = detail::class_of<JoinOwnerFK>;
@@ -114,6 +124,7 @@ concept Relation = requires {
     R::kind;
     R::owner_key;
     R::target_key;
+    R::valid;
 };
 
 }  // namespace eagerload

@@ -1,15 +1,13 @@
 #pragma once
-// Schema and data helpers for tests, examples and benchmarks:
+// Schema helpers for tests, examples and benchmarks (rows: eagerload/insert.hpp):
 //
 //   eagerload::create_table<User>(db);          // CREATE TABLE from the declaration
 //   eagerload::create_table<Task>(db, project); // ... with FOREIGN KEY for belongs_to relations
-//   eagerload::insert(db, User{1, "Ada", {}});  // one row, one statement
-//   eagerload::insert_all(db, users);           // many rows, one statement per 50,000
+//   eagerload::create_index(db, "tasks_by_project", asc<&Task::project_id>);
 //   eagerload::drop_table<User>(db);            // DROP TABLE IF EXISTS
 //
 // Types map per dialect (BIGINT, TEXT, TIMESTAMP, ...); non-optional members are NOT
 // NULL; the key is the PRIMARY KEY.
-#include <span>
 #include <string_view>
 #include <string>
 #include <vector>
@@ -19,7 +17,6 @@
 #include "eagerload/model.hpp"
 #include "eagerload/order_by.hpp"
 #include "eagerload/relation.hpp"
-#include "eagerload/where.hpp"
 
 namespace eagerload {
 
@@ -33,29 +30,9 @@ struct foreign_key {
 };
 
 std::string render_create_table(const table_info& t, dialect d, const std::vector<foreign_key>& fks = {});
-std::string render_drop_table(const table_info& t);
-std::string render_create_index(const table_info& t, std::string_view name, bool unique,
+std::string render_drop_table(const table_info& t, dialect d);
+std::string render_create_index(const table_info& t, dialect d, std::string_view name, bool unique,
                                 const std::vector<order_item>& columns);
-std::string render_insert(const table_info& t);  // VALUES (:p1, ..., :pN) in column order
-// Inserts column-major rows, one statement per chunk of rows.
-void insert_columns(const database& db, const table_info& t, std::vector<std::vector<param>>& columns);
-
-template <class M>
-param member_param(const M& v) {
-    if constexpr (column_traits<M>::nullable) {
-        if (!v) return param{};
-        return to_param<column_traits<M>::type>(*v);
-    } else {
-        return to_param<column_traits<M>::type>(v);
-    }
-}
-
-template <class T, class F>
-void for_each_field(const T& row, F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (f(I, member_param(field<I>(row))), ...);
-    }(std::make_index_sequence<field_count<T>>{});
-}
 
 }  // namespace detail
 
@@ -80,42 +57,20 @@ template <class First, class... Rest>
 void create_index(const database& db, std::string_view name, First first, Rest... rest) {
     static_assert((std::is_same_v<typename First::model_type, typename Rest::model_type> && ...),
                   "eagerload: create_index(): every column must belong to the same model");
-    detail::execute(db, detail::render_create_index(detail::table_of<typename First::model_type>(), name, false,
+    detail::execute(db, detail::render_create_index(detail::table_of<typename First::model_type>(), db.sql_dialect(), name, false,
                                                     {first.item(), rest.item()...}));
 }
 template <class First, class... Rest>
 void create_unique_index(const database& db, std::string_view name, First first, Rest... rest) {
     static_assert((std::is_same_v<typename First::model_type, typename Rest::model_type> && ...),
                   "eagerload: create_unique_index(): every column must belong to the same model");
-    detail::execute(db, detail::render_create_index(detail::table_of<typename First::model_type>(), name, true,
+    detail::execute(db, detail::render_create_index(detail::table_of<typename First::model_type>(), db.sql_dialect(), name, true,
                                                     {first.item(), rest.item()...}));
 }
 
 template <class T>
 void drop_table(const database& db) {
-    detail::execute(db, detail::render_drop_table(detail::table_of<T>()));
-}
-
-template <class T>
-void insert(const database& db, const T& row) {
-    detail::params ps;
-    detail::for_each_field(row, [&](std::size_t, detail::param p) { ps.push_back(std::move(p)); });
-    detail::execute(db, detail::render_insert(detail::table_of<T>()), ps);
-}
-
-template <class T>
-void insert_all(const database& db, std::span<const T> rows) {
-    const auto& t = detail::table_of<T>();
-    std::vector<std::vector<detail::param>> columns(t.columns.size());
-    for (auto& c : columns) c.reserve(rows.size());
-    for (const T& row : rows)
-        detail::for_each_field(row, [&](std::size_t i, detail::param p) { columns[i].push_back(std::move(p)); });
-    detail::insert_columns(db, t, columns);
-}
-
-template <class T>
-void insert_all(const database& db, const std::vector<T>& rows) {
-    insert_all(db, std::span<const T>(rows));
+    detail::execute(db, detail::render_drop_table(detail::table_of<T>(), db.sql_dialect()));
 }
 
 }  // namespace eagerload

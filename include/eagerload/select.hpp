@@ -39,7 +39,18 @@
 
 namespace eagerload {
 
-template <class T, bool Filtered = false, class... Loads>
+namespace detail {
+// What a query's type records about how it was built: what join(), prefetch() and
+// load() check at compile time.
+enum query_flag : unsigned {
+    filtered = 1,    // where()
+    ordered = 2,     // order_by()
+    limited = 4,     // limit() or offset()
+    per_parent = 8,  // limit_per_parent() or offset_per_parent()
+};
+}  // namespace detail
+
+template <class T, unsigned Flags = 0, class... Loads>
 class select_query;
 
 namespace detail {
@@ -47,21 +58,23 @@ template <class Q>
 std::vector<typename Q::node_type> load_graph(const Q& q, const database& db);
 template <class Q>
 void append_plan(const Q& q, dialect d, std::vector<std::string>& out);
-void check_nested(const select_spec& s, bool per_parent, bool joined);
+template <class Q>
+level_spec root_level(const Q& q);
 }  // namespace detail
 
-template <class T, bool Filtered, class... Loads>
+template <class T, unsigned Flags, class... Loads>
 class select_query {
-    static_assert(detail::check_model<T>());
-    template <class, bool, class...>
+    static constexpr bool model_ok = detail::check_model<T>();
+    template <class, unsigned, class...>
     friend class select_query;
 
 public:
     using model_type = T;
     using node_type = node<T, Loads...>;
     using loads_type = std::tuple<Loads...>;
+    static constexpr unsigned flags = Flags;
     // Whether where() was called: a prefetched single relation with a filter may be absent.
-    static constexpr bool filtered = Filtered;
+    static constexpr bool filtered = (Flags & detail::filtered) != 0;
     // Statements load() runs: this one, plus one per prefetched level (fewer only when a
     // level has no parent rows).
     static constexpr std::size_t statements = 1 + (Loads::statements + ... + 0);
@@ -70,73 +83,122 @@ public:
 
     // Filters rows; a second where() is ANDed with the first.
     template <class M>
-    select_query<T, true, Loads...> where(condition<M> c) const {
+    select_query<T, Flags | detail::filtered, Loads...> where(condition<M> c) const {
         static_assert(std::is_same_v<M, T>, "eagerload: where(): the condition filters another model than "
                                             "the one this query selects");
-        select_query<T, true, Loads...> q(spec_, per_parent_, loads_);
-        q.spec_.where = detail::combine(detail::cond_node::op::and_, condition<T>{spec_.where}, std::move(c)).node;
+        select_query<T, Flags | detail::filtered, Loads...> q(spec_, loads_);
+        if constexpr (std::is_same_v<M, T>)
+            q.spec_.where = detail::combine(detail::cond_node::op::and_, condition<T>{spec_.where}, std::move(c)).node;
         return q;
     }
 
     // Sort keys, appended to any given before.
     template <class... Terms>
-    select_query order_by(Terms... terms) const {
+    select_query<T, Flags | detail::ordered, Loads...> order_by(Terms... terms) const {
         static_assert(sizeof...(Terms) > 0, "eagerload: order_by() needs at least one asc<...> or desc<...>");
         static_assert((std::is_same_v<typename Terms::model_type, T> && ...),
                       "eagerload: order_by(): a sort key is a column of another model than the one this "
                       "query selects");
-        select_query q = *this;
+        select_query<T, Flags | detail::ordered, Loads...> q(spec_, loads_);
         (q.spec_.order.push_back(terms.item()), ...);
         return q;
     }
 
-    select_query limit(long long n) const { return with(&detail::select_spec::limit, "limit", n); }
-    select_query offset(long long n) const { return with(&detail::select_spec::offset, "offset", n); }
+    // What a query was built with is part of its type (so that misuse is a compile
+    // error): to decide a limit at run time, pass std::nullopt for "none".
+    auto limit(std::optional<long long> n) const { return with<detail::limited>(&detail::select_spec::limit, "limit", n); }
+    auto offset(std::optional<long long> n) const {
+        return with<detail::limited>(&detail::select_spec::offset, "offset", n);
+    }
 
     // On a prefetched level: at most n rows per parent ("top 10 tasks of each project"),
     // in SQL, in the level's single statement.
-    select_query limit_per_parent(long long n) const { return with_per_parent(0, "limit_per_parent", n); }
-    select_query offset_per_parent(long long n) const { return with_per_parent(1, "offset_per_parent", n); }
+    auto limit_per_parent(std::optional<long long> n) const {
+        return with<detail::per_parent>(&detail::select_spec::limit_per_parent, "limit_per_parent", n);
+    }
+    auto offset_per_parent(std::optional<long long> n) const {
+        return with<detail::per_parent>(&detail::select_spec::offset_per_parent, "offset_per_parent", n);
+    }
 
     // Loads a belongs_to or has_one relation in the same statement (LEFT JOIN).
-    template <Relation R>
+    template <class R>
     auto join(R r) const {
-        return join(r, select_query<typename R::target>{});
+        if constexpr (!Relation<R>) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: join(relation): the argument is not a relation (belongs_to, has_one, has_many "
+                          "or many_to_many value); a column or any other value cannot be joined");
+            return *this;
+        } else {
+            return join(r, select_query<typename R::target>{});
+        }
     }
-    template <Relation R, class Q>
+    template <class R, class Q>
     auto join(R, Q nested) const {
-        check_relation<R, Q>();
-        static_assert(R::single, "eagerload: join() loads one related row per row (belongs_to, has_one): "
-                                 "prefetch() a has_many or many_to_many, since joining a collection would "
-                                 "multiply the rows");
-        static_assert(!Q::filtered, "eagerload: a joined relation takes no where(): prefetch it to filter it");
-        detail::check_nested(nested.spec_, nested.per_parent_[0] || nested.per_parent_[1], true);
-        return add<detail::joined_load<R, Q>>(std::move(nested));
+        if constexpr (!check_relation<R, Q>()) {
+            return *this;
+        } else if constexpr (!R::single) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: join() loads one related row per row (belongs_to, has_one): prefetch() a "
+                          "has_many or many_to_many, since joining a collection would multiply the rows");
+            return *this;
+        } else if constexpr ((Q::flags & detail::filtered) != 0) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: a joined relation takes no where(): prefetch it to filter it");
+            return *this;
+        } else if constexpr ((Q::flags & (detail::ordered | detail::limited | detail::per_parent)) != 0) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: a joined relation takes no order_by(), limit(), offset() or "
+                          "limit_per_parent(): it loads one row per parent row; prefetch it to order or limit it");
+            return *this;
+        } else {
+            return add<detail::joined_load<R, Q>>(std::move(nested));
+        }
     }
 
     // Loads any relation with ONE further statement for all rows of this level.
-    template <Relation R>
+    template <class R>
     auto prefetch(R r) const {
-        return prefetch(r, select_query<typename R::target>{});
+        if constexpr (!Relation<R>) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: prefetch(relation): the argument is not a relation (belongs_to, has_one, "
+                          "has_many or many_to_many value); a column or any other value cannot be prefetched");
+            return *this;
+        } else {
+            return prefetch(r, select_query<typename R::target>{});
+        }
     }
-    template <Relation R, class Q>
+    template <class R, class Q>
     auto prefetch(R, Q nested) const {
-        check_relation<R, Q>();
-        detail::check_nested(nested.spec_, nested.per_parent_[0] || nested.per_parent_[1], false);
-        return add<detail::prefetched_load<R, Q>>(std::move(nested));
+        if constexpr (!check_relation<R, Q>()) {
+            return *this;
+        } else if constexpr ((Q::flags & detail::limited) != 0) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: prefetch(): limit()/offset() on a prefetched level would cut across all "
+                          "parents: use limit_per_parent()/offset_per_parent()");
+            return *this;
+        } else {
+            return add<detail::prefetched_load<R, Q>>(std::move(nested));
+        }
     }
 
     // The rows, as plain models (queries without join/prefetch).
     std::vector<T> all(const database& db) const {
         static_assert(sizeof...(Loads) == 0, "eagerload: this query loads relations: call load(db) for the graph");
+        static_assert((Flags & detail::per_parent) == 0,
+                      "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
+        const detail::level_spec level = detail::root_level(*this);
         detail::params ps;
-        const std::string text = sql_and_params(db.sql_dialect(), ps);
-        return detail::fetch_rows<T>(db, text, ps, expected_rows());
+        const std::string text = detail::render_level(level, db.sql_dialect(), nullptr, ps);
+        return detail::fetch_rows<T>(db, text, ps, level.columns, expected_rows());
     }
 
     // The typed graph: all statements run in one snapshot (REPEATABLE READ on
     // PostgreSQL); it returns the whole graph or throws.
-    std::vector<node_type> load(const database& db) const { return detail::load_graph(*this, db); }
+    std::vector<node_type> load(const database& db) const {
+        static_assert((Flags & detail::per_parent) == 0,
+                      "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
+        return detail::load_graph(*this, db);
+    }
 
     std::optional<T> first(const database& db) const {
         auto rows = limit(1).all(db);
@@ -175,84 +237,67 @@ public:
     const std::tuple<Loads...>& loads() const noexcept { return loads_; }
     // The most rows this level can return, 0 when unbounded: sizes fetch buffers.
     std::size_t expected_rows() const noexcept { return spec_.limit ? static_cast<std::size_t>(*spec_.limit) : 0; }
-    const std::optional<long long>& limit_per_parent_value() const noexcept { return per_parent_[0]; }
-    const std::optional<long long>& offset_per_parent_value() const noexcept { return per_parent_[1]; }
-
-    detail::level_spec level() const {
-        detail::level_spec l;
-        l.base = spec_;
-        l.limit_per_parent = per_parent_[0];
-        l.offset_per_parent = per_parent_[1];
-        int counter = 0;
-        collect_joins(detail::quote_identifier(spec_.table->name), counter, l.joins);
-        return l;
-    }
-
-    template <class Out>
-    void collect_joins(const std::string& parent, int& counter, Out& out) const {
-        std::apply([&](const auto&... l) { (collect_join(l, parent, counter, out), ...); }, loads_);
-    }
 
 private:
-    select_query(const detail::select_spec& s, const std::optional<long long> (&pp)[2], std::tuple<Loads...> l)
-        : spec_(s), per_parent_{pp[0], pp[1]}, loads_(std::move(l)) {}
+    select_query(const detail::select_spec& s, std::tuple<Loads...> l) : spec_(s), loads_(std::move(l)) {}
 
     template <class L, class Q>
     auto add(Q nested) const {
-        static_assert(detail::load_index<typename L::relation, Loads...>() == detail::npos,
-                      "eagerload: this relation is already loaded by this query; to load it twice (say, with "
-                      "two filters), declare a second relation with its own Tag type");
-        return select_query<T, Filtered, Loads..., L>(spec_, per_parent_,
-                                                       std::tuple_cat(loads_, std::tuple<L>(L{std::move(nested)})));
+        if constexpr (detail::load_index<typename L::relation, Loads...>() != detail::npos) {
+            static_assert(detail::dependent_false<L>,
+                          "eagerload: this relation is already loaded by this query; to load it twice (say, with "
+                          "two filters), declare a second relation with its own Tag type");
+            return *this;
+        } else {
+            return select_query<T, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(nested)})));
+        }
     }
 
+    // One message for the first thing wrong with (R, Q); false stops the caller.
     template <class R, class Q>
-    static constexpr void check_relation() {
-        static_assert(std::is_same_v<typename R::owner, T>,
-                      "eagerload: join()/prefetch(): this relation starts from another model than the one this "
-                      "query selects");
-        static_assert(std::is_same_v<typename Q::model_type, typename R::target>,
-                      "eagerload: join()/prefetch(): the nested query must select the relation's target model");
-    }
-
-    template <class L, class Out>
-    static void collect_join(const L& l, const std::string& parent, int& counter, Out& out) {
-        if constexpr (!L::prefetched) {
-            using R = typename L::relation;
-            std::string name = "j";  // (not "j" + ...: GCC 12 warns falsely, -Wrestrict)
-            name += std::to_string(++counter);
-            const std::string alias = detail::quote_identifier(name);
-            out.push_back(detail::join_spec{&detail::table_of<typename R::target>(), alias,
-                                            detail::column_of<R::target_key>().name, parent,
-                                            detail::column_of<R::owner_key>().name});
-            l.q.collect_joins(alias, counter, out);
+    static constexpr bool check_relation() {
+        if constexpr (!Relation<R>) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: join()/prefetch(): the first argument is not a relation (belongs_to, has_one, "
+                          "has_many or many_to_many value); a column or any other value cannot be loaded");
+            return false;
+        } else if constexpr (!R::valid) {
+            return false;  // reported where the relation is declared
+        } else if constexpr (!std::is_same_v<typename R::owner, T>) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: join()/prefetch(): this relation starts from another model than the one this "
+                          "query selects");
+            return false;
+        } else if constexpr (!requires { typename Q::model_type; Q::flags; }) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: join()/prefetch(): the second argument must be a query, "
+                          "select<Target>()...");
+            return false;
+        } else if constexpr (!std::is_same_v<typename Q::model_type, typename R::target>) {
+            static_assert(detail::dependent_false<R>,
+                          "eagerload: join()/prefetch(): the nested query must select the relation's target model");
+            return false;
+        } else {
+            return true;
         }
     }
 
     std::string sql_and_params(dialect d, detail::params& ps) const {
-        return detail::render_level(level(), d, nullptr, ps);
+        return detail::render_level(detail::root_level(*this), d, nullptr, ps);
     }
 
-    select_query with(std::optional<long long> detail::select_spec::*field, const char* what, long long n) const {
-        check_non_negative(what, n);
-        select_query q = *this;
+    template <unsigned Flag>
+    select_query<T, Flags | Flag, Loads...> with(std::optional<long long> detail::select_spec::*field, const char* what,
+                                                 std::optional<long long> n) const {
+        if (n && *n < 0)
+            throw std::invalid_argument("eagerload: " + std::string(what) + "(" + std::to_string(*n) + ") on table " +
+                                        std::string(model<T>::table) + ": must not be negative");
+        select_query<T, Flags | Flag, Loads...> q(spec_, loads_);
         q.spec_.*field = n;
         return q;
     }
-    select_query with_per_parent(int i, const char* what, long long n) const {
-        check_non_negative(what, n);
-        select_query q = *this;
-        q.per_parent_[i] = n;
-        return q;
-    }
-    static void check_non_negative(const char* what, long long n) {
-        if (n < 0)
-            throw std::invalid_argument("eagerload: " + std::string(what) + "(" + std::to_string(n) + ") on table " +
-                                        std::string(model<T>::table) + ": must not be negative");
-    }
 
     detail::select_spec spec_;
-    std::optional<long long> per_parent_[2];
     std::tuple<Loads...> loads_;
 };
 

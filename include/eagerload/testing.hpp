@@ -20,12 +20,16 @@ public:
 
     bool pending() const noexcept { return pending_; }
 
+    // What a failed check reports: the counts, then every statement that ran, numbered.
+    static std::string failure_message(std::size_t expected, const query_counter& counter) {
+        return "expected " + std::to_string(expected) + " statement(s), " + std::to_string(counter.count()) +
+               " ran:\n" + counter.report();
+    }
+
     void finish() {
         pending_ = false;
-        const std::size_t got = counter_.count();
-        if (got == expected_) return;
-        const std::string msg = "expected " + std::to_string(expected_) + " statement(s), " + std::to_string(got) +
-                                " ran:\n" + counter_.report();
+        if (counter_.count() == expected_) return;
+        const std::string msg = failure_message(expected_, counter_);
         if (require_) ADD_FAIL_AT(file_, line_, msg);
         else ADD_FAIL_CHECK_AT(file_, line_, msg);
     }

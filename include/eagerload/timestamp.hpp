@@ -13,7 +13,9 @@ using timestamp = std::chrono::system_clock::time_point;
 // the text form both backends store and compare (SQLite compares it as text).
 std::string format_timestamp(timestamp t);
 
-// Parses "YYYY-MM-DD[ T]HH:MM:SS[.f{1,9}][Z|+00|+00:00]". Returns false on bad input.
+// Parses "YYYY-MM-DD[ T]HH:MM:SS[.f{1,9}][offset]", the offset being Z, +HH, +HH:MM,
+// +HHMM or +HH:MM:SS (or -): a timestamp with time zone is read as the UTC instant it
+// is, whatever the session's time zone. Returns false on bad input.
 bool parse_timestamp(std::string_view text, timestamp& out) noexcept;
 
 // A timestamp from calendar fields, in UTC: handy for tests and data generators.

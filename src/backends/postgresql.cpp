@@ -1,11 +1,16 @@
 // PostgreSQL: lists and bulk rows travel as array parameters (= ANY(CAST(:p AS
 // bigint[])), unnest(...)): one placeholder whatever the length, one SQL text per shape.
+// Rows are read natively with libpq on the connection SOCI opened (one PQexecParams,
+// text results parsed exactly by convert.hpp): SOCI's row path copies every value once
+// more and cannot say which column a bad value was in.
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <cmath>
+#include <memory>
 
 #include "../backend.hpp"
+#include "../convert.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/model.hpp"
 
@@ -24,6 +29,15 @@ const char* array_type(col_type t) {
     return "text[]";
 }
 
+void append_array_text(std::string& out, std::string_view s) {
+    out += '"';
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '"';
+}
+
 void append_array_item(std::string& out, const param& p) {
     switch (p.k) {
     case param::kind::null: out += "NULL"; break;
@@ -33,14 +47,7 @@ void append_array_item(std::string& out, const param& p) {
         else if (std::isinf(p.d)) out += p.d > 0 ? "Infinity" : "-Infinity";
         else out += format_double(p.d);
         break;
-    case param::kind::text:
-        out += '"';
-        for (char c : p.s) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-        break;
+    case param::kind::text: append_array_text(out, p.s); break;
     }
 }
 
@@ -54,13 +61,123 @@ std::string array_literal(const std::vector<param>& items) {
     return out;
 }
 
+// Type OIDs (pg_type.dat) named in messages.
+const char* type_name(Oid oid) {
+    switch (oid) {
+    case 16: return "boolean";
+    case 17: return "bytea";
+    case 20: return "bigint";
+    case 21: return "smallint";
+    case 23: return "integer";
+    case 25: return "text";
+    case 700: return "real";
+    case 701: return "double precision";
+    case 1043: return "character varying";
+    case 1082: return "date";
+    case 1114: return "timestamp";
+    case 1184: return "timestamp with time zone";
+    case 1700: return "numeric";
+    default: return "a type with oid";
+    }
+}
+
+// :p1 -> $1 (our placeholders are always :p<digits>, and our SQL has no literals).
+std::string dollar_placeholders(const std::string& sql) {
+    std::string out;
+    out.reserve(sql.size());
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        if (sql[i] == ':' && i + 2 < sql.size() && sql[i + 1] == 'p' && sql[i + 2] >= '0' && sql[i + 2] <= '9') {
+            out += '$';
+            ++i;  // skip 'p'
+        } else {
+            out += sql[i];
+        }
+    }
+    return out;
+}
+
+struct result_guard {
+    PGresult* res;
+    ~result_guard() { PQclear(res); }
+};
+
 class postgresql_impl final : public backend {
 public:
     dialect kind() const noexcept override { return dialect::postgresql; }
+    const char* name() const noexcept override { return "postgresql"; }
+    std::vector<std::string_view> schemes() const override { return {"postgresql", "postgres"}; }
+    const char* url_example() const noexcept override { return "postgresql:host=H port=P dbname=D user=U"; }
 
     void open(soci::session& s, const std::string& target) const override {
         s.open(soci::postgresql, target);
         s << "SET client_min_messages = warning";
+    }
+
+    void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
+               const batch_sink& sink, std::size_t batch_rows) const override {
+        PGconn* conn = static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;
+        std::vector<std::string> texts(ps.size());
+        std::vector<const char*> values(ps.size(), nullptr);
+        for (std::size_t i = 0; i < ps.size(); ++i) {
+            const param& p = ps[i];
+            switch (p.k) {
+            case param::kind::null: break;
+            case param::kind::integer: texts[i] = std::to_string(p.i); break;
+            case param::kind::real: append_array_item(texts[i], p); break;
+            case param::kind::text:
+                if (p.s.find('\0') != std::string::npos)
+                    throw_statement_error("PostgreSQL text cannot hold a NUL character (parameter :p" +
+                                              std::to_string(i + 1) + ")",
+                                          sql);
+                break;
+            }
+            if (p.k == param::kind::text) values[i] = p.s.c_str();
+            else if (p.k != param::kind::null) values[i] = texts[i].c_str();
+        }
+        const std::string text = dollar_placeholders(sql);
+        const result_guard g{PQexecParams(conn, text.c_str(), static_cast<int>(ps.size()), nullptr, values.data(),
+                                          nullptr, nullptr, 0)};
+        if (PQresultStatus(g.res) != PGRES_TUPLES_OK) {
+            const char* state = g.res ? PQresultErrorField(g.res, PG_DIAG_SQLSTATE) : nullptr;
+            throw_statement_error(g.res ? PQresultErrorMessage(g.res) : PQerrorMessage(conn), sql,
+                                  state ? state : "");
+        }
+        const int nrows = PQntuples(g.res);
+        const int ncols = PQnfields(g.res);
+        if (static_cast<std::size_t>(ncols) != columns.size())
+            throw_statement_error("the statement returns " + std::to_string(ncols) + " columns, " +
+                                      std::to_string(columns.size()) + " expected",
+                                  sql);
+
+        result_batch batch;
+        batch.columns.resize(columns.size());
+        std::vector<Oid> oids(columns.size());
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            batch.columns[c].type = columns[c].table->columns[columns[c].column].type;
+            resize_column(batch.columns[c], std::min<std::size_t>(batch_rows, static_cast<std::size_t>(nrows)));
+            oids[c] = PQftype(g.res, static_cast<int>(c));
+        }
+        for (int row = 0; row < nrows; ++row) {
+            const std::size_t r = batch.rows;
+            for (int c = 0; c < ncols; ++c) {
+                column_data& col = batch.columns[static_cast<std::size_t>(c)];
+                col.nulls[r] = PQgetisnull(g.res, row, c) != 0;
+                if (col.nulls[r]) continue;
+                const std::string_view v(PQgetvalue(g.res, row, c), static_cast<std::size_t>(PQgetlength(g.res, row, c)));
+                if (!store_text(col, r, v)) {
+                    const column_source& src = columns[static_cast<std::size_t>(c)];
+                    const std::string_view key =
+                        src.key < columns.size() ? std::string_view(PQgetvalue(g.res, row, static_cast<int>(src.key)))
+                                                 : std::string_view();
+                    throw_conversion(src, key, v, type_name(oids[static_cast<std::size_t>(c)]));
+                }
+            }
+            if (++batch.rows == batch_rows) {
+                sink(batch);
+                batch.rows = 0;
+            }
+        }
+        if (batch.rows > 0) sink(batch);
     }
 
     std::string in_list(std::string_view column_sql, col_type t, std::string_view ph) const override {
@@ -75,6 +192,22 @@ public:
 
     std::string encode_list(col_type, const std::vector<param>& items) const override { return array_literal(items); }
 
+    std::string encode_keys(std::span<const long long> keys) const override {
+        std::string out = json_keys(keys);  // [1,2] -> {1,2}
+        out.front() = '{';
+        out.back() = '}';
+        return out;
+    }
+    std::string encode_keys(std::span<const std::string_view> keys) const override {
+        std::string out = "{";
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            if (i) out += ',';
+            append_array_text(out, keys[i]);
+        }
+        out += '}';
+        return out;
+    }
+
     const char* sql_type(col_type t) const override {
         switch (t) {
         case col_type::boolean: return "BOOLEAN";
@@ -87,16 +220,6 @@ public:
         return "TEXT";
     }
 
-    std::string begin(isolation level) const override {
-        switch (level) {
-        case isolation::default_level: return "BEGIN";
-        case isolation::read_committed: return "BEGIN ISOLATION LEVEL READ COMMITTED";
-        case isolation::repeatable_read: return "BEGIN ISOLATION LEVEL REPEATABLE READ";
-        case isolation::serializable: return "BEGIN ISOLATION LEVEL SERIALIZABLE";
-        }
-        return "BEGIN";
-    }
-
     std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
                             params& ps) const override {
         std::string names, arrays;
@@ -105,18 +228,11 @@ public:
                 names += ", ";
                 arrays += ", ";
             }
-            names += quote_identifier(t.columns[c].name);
+            quote(names, t.columns[c].name);
             ps.push_back(param::text(array_literal(columns[c])));
             arrays += "CAST(:p" + std::to_string(ps.size()) + " AS " + array_type(t.columns[c].type) + ")";
         }
-        return "INSERT INTO " + quote_identifier(t.name) + " (" + names + ") SELECT * FROM unnest(" + arrays + ")";
-    }
-
-    std::string limit_offset(const std::string* limit_ph, const std::string* offset_ph) const override {
-        std::string r;
-        if (limit_ph) r = " LIMIT " + *limit_ph;
-        if (offset_ph) r += " OFFSET " + *offset_ph;
-        return r;
+        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT * FROM unnest(" + arrays + ")";
     }
 };
 

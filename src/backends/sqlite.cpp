@@ -1,5 +1,8 @@
 // SQLite: lists and bulk rows travel as ONE JSON text parameter read by json_each
-// (SQLite's prepare is quadratic in named placeholders, see docs/design.md).
+// (SQLite's prepare is quadratic in named placeholders, see docs/design.md). Rows are
+// read natively from the sqlite3 connection SOCI opened: SOCI coerces each value to the
+// column's declared type (an INTEGER column through 32 bits, 3.7 to 3, 'abc' to 0),
+// where each value's own storage class is what tells whether it fits the member exactly.
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -7,6 +10,7 @@
 #include <stdexcept>
 
 #include "../backend.hpp"
+#include "../convert.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/model.hpp"
 
@@ -25,13 +29,110 @@ void append_json(std::string& out, const param& p) {
     }
 }
 
+using namespace sqlite_api;
+
+const char* storage_class(int t) {
+    switch (t) {
+    case SQLITE_INTEGER: return "INTEGER";
+    case SQLITE_FLOAT: return "REAL";
+    case SQLITE_TEXT: return "TEXT";
+    case SQLITE_BLOB: return "BLOB";
+    default: return "NULL";
+    }
+}
+
+std::string_view column_text(sqlite3_stmt* st, int c) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st, c))) : std::string_view();
+}
+
+struct statement_guard {
+    sqlite3_stmt* st = nullptr;
+    ~statement_guard() { sqlite3_finalize(st); }
+};
+
 class sqlite_impl final : public backend {
 public:
     dialect kind() const noexcept override { return dialect::sqlite; }
+    const char* name() const noexcept override { return "sqlite"; }
+    std::vector<std::string_view> schemes() const override { return {"sqlite"}; }
+    const char* url_example() const noexcept override { return "sqlite:PATH\" or \"sqlite::memory:"; }
 
     void open(soci::session& s, const std::string& target) const override {
         s.open(soci::sqlite3, "db=\"" + target + "\" timeout=30");
         s << "PRAGMA foreign_keys = ON";
+    }
+
+    void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
+               const batch_sink& sink, std::size_t batch_rows) const override {
+        sqlite3* conn = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+        statement_guard g;
+        if (sqlite3_prepare_v2(conn, sql.data(), static_cast<int>(sql.size()), &g.st, nullptr) != SQLITE_OK)
+            throw_statement_error(sqlite3_errmsg(conn), sql);
+        for (std::size_t i = 0; i < ps.size(); ++i) {
+            const std::string name = ":p" + std::to_string(i + 1);
+            const int at = sqlite3_bind_parameter_index(g.st, name.c_str());
+            if (at == 0) throw_statement_error("no placeholder " + name + " in the statement", sql);
+            const param& p = ps[i];
+            int rc = SQLITE_OK;
+            switch (p.k) {
+            case param::kind::null: rc = sqlite3_bind_null(g.st, at); break;
+            case param::kind::integer: rc = sqlite3_bind_int64(g.st, at, p.i); break;
+            case param::kind::real: rc = sqlite3_bind_double(g.st, at, p.d); break;
+            case param::kind::text:
+                rc = sqlite3_bind_text64(g.st, at, p.s.data(), p.s.size(), SQLITE_STATIC, SQLITE_UTF8);
+                break;
+            }
+            if (rc != SQLITE_OK) throw_statement_error(sqlite3_errmsg(conn), sql);
+        }
+        const int ncols = sqlite3_column_count(g.st);
+        if (static_cast<std::size_t>(ncols) != columns.size())
+            throw_statement_error("the statement returns " + std::to_string(ncols) + " columns, " +
+                                      std::to_string(columns.size()) + " expected",
+                                  sql);
+
+        result_batch batch;
+        batch.columns.resize(columns.size());
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            batch.columns[c].type = columns[c].table->columns[columns[c].column].type;
+            resize_column(batch.columns[c], batch_rows);
+        }
+        for (;;) {
+            const int rc = sqlite3_step(g.st);
+            if (rc == SQLITE_DONE) break;
+            if (rc != SQLITE_ROW) throw_statement_error(sqlite3_errmsg(conn), sql);
+            const std::size_t r = batch.rows;
+            for (int c = 0; c < ncols; ++c) {
+                column_data& col = batch.columns[static_cast<std::size_t>(c)];
+                const int type = sqlite3_column_type(g.st, c);
+                col.nulls[r] = type == SQLITE_NULL;
+                bool ok = true;
+                switch (type) {
+                case SQLITE_NULL: break;
+                case SQLITE_INTEGER: ok = store_integer(col, r, sqlite3_column_int64(g.st, c)); break;
+                case SQLITE_FLOAT: ok = store_real(col, r, sqlite3_column_double(g.st, c)); break;
+                case SQLITE_TEXT:
+                    // Numbers stored as text are not numbers: SQLite's affinity already turned
+                    // every numeric-looking text in a numeric column into a number.
+                    ok = (col.type == col_type::text || col.type == col_type::timestamp) &&
+                         store_text(col, r, column_text(g.st, c));
+                    break;
+                default: ok = false;  // BLOB
+                }
+                if (!ok) {
+                    const column_source& src = columns[static_cast<std::size_t>(c)];
+                    const std::string key(src.key < columns.size() ? column_text(g.st, static_cast<int>(src.key))
+                                                                   : std::string_view());
+                    const std::string value(column_text(g.st, c));
+                    throw_conversion(src, key, value, storage_class(type));
+                }
+            }
+            if (++batch.rows == batch_rows) {
+                sink(batch);
+                batch.rows = 0;
+            }
+        }
+        if (batch.rows > 0) sink(batch);
     }
 
     std::string in_list(std::string_view column_sql, col_type, std::string_view ph) const override {
@@ -41,6 +142,9 @@ public:
         r += "))";
         return r;
     }
+
+    std::string encode_keys(std::span<const long long> keys) const override { return json_keys(keys); }
+    std::string encode_keys(std::span<const std::string_view> keys) const override { return json_keys(keys); }
 
     std::string encode_list(col_type, const std::vector<param>& items) const override {
         std::string out = "[";
@@ -65,7 +169,9 @@ public:
         return "TEXT";
     }
 
-    std::string begin(isolation) const override { return "BEGIN"; }
+    // SQLite has one isolation level (serializable) and no READ ONLY transactions:
+    // a deferred BEGIN takes its read snapshot at the first read and keeps it.
+    void begin(soci::session& s, isolation, bool) const override { s << "BEGIN"; }
 
     std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
                             params& ps) const override {
@@ -75,7 +181,7 @@ public:
                 names += ", ";
                 values += ", ";
             }
-            names += quote_identifier(t.columns[c].name);
+            quote(names, t.columns[c].name);
             values += "json_extract(value, '$[" + std::to_string(c) + "]')";
         }
         const std::size_t rows = columns.empty() ? 0 : columns[0].size();
@@ -90,16 +196,13 @@ public:
         }
         json += ']';
         ps.push_back(param::text(std::move(json)));
-        return "INSERT INTO " + quote_identifier(t.name) + " (" + names + ") SELECT " + values +
+        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values +
                " FROM json_each(:p" + std::to_string(ps.size()) + ")";
     }
 
     std::string limit_offset(const std::string* limit_ph, const std::string* offset_ph) const override {
-        std::string r;
-        if (limit_ph) r = " LIMIT " + *limit_ph;
-        else if (offset_ph) r = " LIMIT -1";  // SQLite has no OFFSET without LIMIT
-        if (offset_ph) r += " OFFSET " + *offset_ph;
-        return r;
+        if (!limit_ph && offset_ph) return " LIMIT -1 OFFSET " + *offset_ph;  // no OFFSET without LIMIT
+        return backend::limit_offset(limit_ph, offset_ph);
     }
 };
 

@@ -5,6 +5,7 @@
 #include "../support/models.hpp"
 #include "eagerload/counter.hpp"
 #include "eagerload/errors.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
 

@@ -6,6 +6,7 @@
 #include "../support/backend.hpp"
 #include "../support/models.hpp"
 #include "eagerload/counter.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
 #include "eagerload/testing.hpp"
@@ -78,6 +79,34 @@ EAGERLOAD_TEST("EAGERLOAD_CHECK_STATEMENTS passes on the exact count") {
         select<User>().count(db);
     }
     EAGERLOAD_REQUIRE_STATEMENTS(db, 0) {}
+}
+
+// The failure path of the doctest helpers: these cases pass only if the check inside
+// fails (doctest::should_fail), so a helper that never fails cannot pass them.
+TEST_CASE("EAGERLOAD_CHECK_STATEMENTS fails when more statements ran" * doctest::should_fail()) {
+    auto db = database::open("sqlite::memory:");
+    create_table<User>(db);
+    EAGERLOAD_CHECK_STATEMENTS(db, 1) {
+        (void)select<User>().all(db);
+        (void)select<User>().all(db);
+    }
+}
+
+TEST_CASE("EAGERLOAD_REQUIRE_STATEMENTS fails, and stops the case, when fewer ran" * doctest::should_fail()) {
+    auto db = database::open("sqlite::memory:");
+    EAGERLOAD_REQUIRE_STATEMENTS(db, 1) {}
+    FAIL_CHECK("not reached: REQUIRE stops the test case");  // would be a second failure: still should_fail
+}
+
+TEST_CASE("a failed statement check reports the counts and every statement, numbered") {
+    auto db = database::open("sqlite::memory:");
+    create_table<User>(db);
+    query_counter counter(db);
+    (void)select<User>().where(col<&User::id> == 1).all(db);
+    (void)select<User>().count(db);
+    const std::string msg = testing::statement_check::failure_message(1, counter);
+    CHECK(msg.starts_with("expected 1 statement(s), 2 ran:\n1: SELECT "));
+    CHECK(msg.find("\n2: SELECT count(*) FROM \"users\"") != std::string::npos);
 }
 
 EAGERLOAD_TEST("a this_thread counter counts only its own thread's statements") {

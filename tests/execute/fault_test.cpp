@@ -14,6 +14,7 @@
 #include "../support/models.hpp"
 #include "eagerload/detail/execute.hpp"
 #include "eagerload/errors.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/relation.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"

@@ -13,6 +13,7 @@
 #include "../support/models.hpp"
 #include "eagerload/counter.hpp"
 #include "eagerload/errors.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
 #include "scratch.hpp"

@@ -6,6 +6,7 @@
 #include "../support/backend.hpp"
 #include "../support/models.hpp"
 #include "eagerload/errors.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/relation.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"

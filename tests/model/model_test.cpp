@@ -40,6 +40,15 @@ TEST_CASE("timestamps parse from the forms databases print, and reject garbage")
     CHECK_FALSE(eagerload::parse_timestamp("", t));
     CHECK_FALSE(eagerload::parse_timestamp("2024-02-30 00:00:00", t));
     CHECK_FALSE(eagerload::parse_timestamp("2024-02-01", t));
-    CHECK_FALSE(eagerload::parse_timestamp("2024-02-01 00:00:00+05", t));
+    // A timestamp with time zone is the UTC instant it names, in any session zone.
+    REQUIRE(eagerload::parse_timestamp("2024-02-01 00:00:00+05", t));
+    CHECK(t == eagerload::make_timestamp(2024, 1, 31, 19));
+    REQUIRE(eagerload::parse_timestamp("2024-02-01 00:00:00.25-03:30", t));
+    CHECK(t == eagerload::make_timestamp(2024, 2, 1, 3, 30, 0, 250000));
+    REQUIRE(eagerload::parse_timestamp("1900-01-01 00:00:00+05:53:28", t));  // a historical zone
+    CHECK(t == eagerload::make_timestamp(1899, 12, 31, 18, 6, 32));
+    CHECK_FALSE(eagerload::parse_timestamp("2024-02-01 00:00:00+5", t));
+    CHECK_FALSE(eagerload::parse_timestamp("2024-02-01 00:00:00+05:3", t));
+    CHECK_FALSE(eagerload::parse_timestamp("2024-02-01 00:00:00 UTC", t));
     CHECK_FALSE(eagerload::parse_timestamp("yesterday at noon!!", t));
 }

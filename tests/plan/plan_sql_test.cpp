@@ -89,14 +89,6 @@ TEST_CASE("many_to_many EXISTS joins the target through the join table") {
         R"( WHERE "x1"."user_id" = "users"."id" AND "y1"."name" = :p1))"));
 }
 
-TEST_CASE("misuse of per-level options is refused when the query is built, naming the table") {
-    CHECK_THROWS_WITH_AS(select<Project>().prefetch(tasks, select<Task>().limit(3)),
-                         doctest::Contains("prefetched level on \"tasks\" would cut across all parents"),
-                         std::invalid_argument);
-    CHECK_THROWS_WITH_AS(select<Task>().join(project, select<Project>().order_by(asc<&Project::id>)),
-                         doctest::Contains("joined query on \"projects\" takes no order_by"), std::invalid_argument);
-}
-
 TEST_CASE("create_table adds FOREIGN KEY constraints for belongs_to relations") {
     CHECK(detail::render_create_table(detail::table_of<Task>(), dialect::postgresql,
                                       {{"project_id", &detail::table_of<Project>(), "id"}})

@@ -5,6 +5,7 @@
 #include "../support/backend.hpp"
 #include "../support/models.hpp"
 #include "eagerload/counter.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
 

@@ -3,6 +3,7 @@
 
 #include "../support/backend.hpp"
 #include "../support/models.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
 

@@ -4,6 +4,7 @@
 #include "../support/backend.hpp"
 #include "../support/models.hpp"
 #include "eagerload/counter.hpp"
+#include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
 
@@ -62,7 +63,7 @@ EAGERLOAD_TEST("create_index and create_unique_index build real indexes") {
     create_table<Task>(db);
     create_index(db, "tasks_by_project", asc<&Task::project_id>, desc<&Task::priority>, desc<&Task::created_at>);
     create_unique_index(db, "tasks_unique_title", asc<&Task::project_id>, asc<&Task::title>);
-    CHECK(detail::render_create_index(detail::table_of<Task>(), "i", true, {{"project_id", false}, {"priority", true}}) ==
+    CHECK(detail::render_create_index(detail::table_of<Task>(), dialect::postgresql, "i", true, {{"project_id", false}, {"priority", true}}) ==
           R"(CREATE UNIQUE INDEX "i" ON "tasks" ("project_id", "priority" DESC))");
     const auto t = make_timestamp(2024, 1, 1);
     insert(db, Task{1, 1, {}, "same", 1, t});

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
 
 namespace dash {

@@ -4,12 +4,14 @@
 // typed front end turns batches into structs. No SOCI type crosses this boundary, so
 // SOCI's headers stay out of every user translation unit.
 #include <cstddef>
-#include <functional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "eagerload/detail/value.hpp"
+#include "eagerload/timestamp.hpp"
 
 namespace eagerload {
 class database;
@@ -19,13 +21,16 @@ namespace eagerload::detail {
 
 struct table_info;
 
-// One fetched column, batch-sized. Integers and booleans land in `ints`, doubles in
-// `reals`, text and timestamps in `texts`; nulls[i] != 0 marks a NULL.
+// One fetched column, batch-sized, already converted to the member's type by the
+// execution layer (which throws conversion_error for a value the member cannot hold
+// exactly): integers and booleans in `ints` (range-checked, booleans 0 or 1), doubles in
+// `reals`, text in `texts`, timestamps in `times`; nulls[i] != 0 marks a NULL.
 struct column_data {
     col_type type;
     std::vector<long long> ints;
     std::vector<double> reals;
     std::vector<std::string> texts;
+    std::vector<timestamp> times;
     std::vector<unsigned char> nulls;
 };
 
@@ -34,13 +39,29 @@ struct result_batch {
     std::vector<column_data> columns;
 };
 
-// Where a result column comes from: used by error messages.
+// Where a result column comes from: its type, and what error messages name.
 struct column_source {
     const table_info* table;
     std::size_t column;
+    std::size_t segment = 0;  // in a level_spec: the segment it belongs to
+    std::size_t key = npos;   // the result column holding the row's key, for messages
 };
 
-using batch_sink = std::function<void(result_batch&)>;
+// A non-owning callable for fetch(): cheaper to instantiate than std::function, and
+// the callable (a lambda at the call site) outlives the call.
+class batch_sink {
+public:
+    template <class F>
+        requires(!std::is_same_v<std::remove_cvref_t<F>, batch_sink>)
+    batch_sink(F&& f) noexcept  // NOLINT: implicit by design
+        : obj_(const_cast<void*>(static_cast<const void*>(&f))),
+          call_([](void* o, result_batch& b) { (*static_cast<std::remove_reference_t<F>*>(o))(b); }) {}
+    void operator()(result_batch& b) const { call_(obj_, b); }
+
+private:
+    void* obj_;
+    void (*call_)(void*, result_batch&);
+};
 
 // Runs a query; `sink` is called once per batch of rows (possibly never).
 // `expected_rows` (the query's limit, 0 when unknown) sizes the batches.
@@ -53,10 +74,11 @@ void execute(const database& db, const std::string& sql, const params& ps = {});
 // Runs a query that returns one integer (count(*) and friends).
 long long fetch_scalar(const database& db, const std::string& sql, const params& ps);
 
-// Cold paths for the row reader: each names table, column and the row's key.
+// Cold paths: each names table, column and the row's key.
 [[noreturn]] void throw_null(const table_info& t, std::size_t column, const result_batch& b,
                              std::size_t key_column, std::size_t row);
-[[noreturn]] void throw_conversion(const table_info& t, std::size_t column, const std::string& db_value,
-                                   const char* db_type);
+// A value the member cannot hold exactly. `key` is the row's key as text ("" when unknown).
+[[noreturn]] void throw_conversion(const column_source& c, std::string_view key, std::string_view db_value,
+                                   std::string_view db_type);
 
 }  // namespace eagerload::detail

@@ -1,42 +1,61 @@
 #pragma once
-// The runtime description of one statement of a load: a table, its joined tables,
-// and for a prefetched level how its rows match the parents' keys. Rendered by
-// src/sql.cpp.
-#include <optional>
+// One statement of a load, described once and read by everything downstream: the
+// renderer (src/sql.cpp) selects `columns` in order, the execution layer fetches them
+// with their types, and the row reader (detail/row_reader.hpp) finds each model's
+// fields at its segment's `first` column. Adding a column to a level means adding it
+// here, nowhere else.
+#include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "eagerload/detail/execute.hpp"
 #include "eagerload/detail/select_spec.hpp"
 
 namespace eagerload::detail {
 
-// LEFT JOIN table AS alias ON alias.table_column = parent.parent_column
-struct join_spec {
+// One model's columns in a level's rows: the level's own model (segments[0]) or a
+// relation joined into the same statement (LEFT JOIN table AS j<index>).
+struct segment {
     const table_info* table;
-    std::string alias;  // quoted
-    std::string table_column;
-    std::string parent;  // quoted qualifier of the parent side
-    std::string parent_column;
+    std::size_t parent;         // the segment it is joined to; npos for segments[0]
+    std::size_t column;         // joined: this table's column matched ...
+    std::size_t parent_column;  // ... against this column of the parent segment
+    std::size_t first;          // its first result column
+    std::size_t end;            // one past the last segment joined below it (depth first)
 };
 
 struct level_spec {
     select_spec base;
-    std::vector<join_spec> joins;  // depth-first, in row layout order
-    // Prefetched levels: rows whose match_column is in the parents' key list, or,
-    // through a join table, rows reached from join rows whose through_owner_column is.
+    std::vector<segment> segments;
+    // The result layout, in SELECT order. A column whose `segment` is npos is the
+    // parent key read from the join table of a many_to_many level.
+    std::vector<column_source> columns;
+
+    // Prefetched levels: rows whose match column is in the parents' key list; through
+    // a join table (many_to_many), rows reached from join rows whose owner column is.
     bool prefetch = false;
-    std::string match_column;
-    col_type key_type{};
     const table_info* through = nullptr;
-    std::string through_owner_column, through_target_column;
-    std::optional<long long> limit_per_parent, offset_per_parent;
+    std::size_t match_column = 0;           // of base.table, or of `through` (owner side)
+    std::size_t through_target_column = 0;  // of `through`
+    col_type key_type{};
+
+    // Starts the layout: the parent key column (many_to_many), then segments[0].
+    void begin(const select_spec& s);
+    // Appends a joined model's segment and its columns; returns its index.
+    std::size_t join(const table_info* t, std::size_t parent, std::size_t column, std::size_t parent_column);
+    // Marks the end of segment s's subtree: call after everything joined below it.
+    void close(std::size_t s) noexcept { segments[s].end = segments.size(); }
 };
 
 // `key_list` is the encoded key list (prefetched levels only); placeholders are
 // numbered in text order.
 std::string render_level(const level_spec& s, dialect d, const std::string* key_list, params& ps);
 
-// The single parameter value that carries a list of keys, in the dialect's form.
-std::string encode_list(dialect d, col_type t, const std::vector<param>& items);
+// The single parameter value that carries a level's parent keys, in the dialect's form.
+std::string encode_keys(dialect d, std::span<const long long> keys);
+std::string encode_keys(dialect d, std::span<const std::string_view> keys);
 
 }  // namespace eagerload::detail

@@ -1,18 +1,24 @@
 #pragma once
-// Runs a load: the root statement, then ONE statement per prefetched level, each
-// fed the deduplicated keys of all parent rows of that level as a single list
-// parameter; children are grouped under their parents in the order of the child
-// query. Included at the end of select.hpp.
-#include <deque>
+// Runs a load: the root statement, then ONE statement per prefetched level, each fed
+// the deduplicated keys of all parent rows of that level as a single list parameter;
+// children are grouped under their parents in the order of the child query. Included
+// at the end of select.hpp.
+//
+// Only what needs the types lives here (reading a row into a node, putting a child in
+// its parent); grouping by key is compiled once per key kind (detail/key_index.hpp).
+#include <algorithm>
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "eagerload/database.hpp"
 #include "eagerload/detail/execute.hpp"
+#include "eagerload/detail/key_index.hpp"
 #include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/row_reader.hpp"
 #include "eagerload/relation.hpp"
@@ -24,10 +30,9 @@ namespace eagerload::detail {
                                  const table_info& target, std::size_t target_column);
 [[noreturn]] void throw_has_one_duplicate(const table_info& owner, const param& key, const table_info& target,
                                           std::size_t target_column);
-std::vector<column_source> level_sources(const level_spec& l);
-void check_root(const level_spec& l);
+[[noreturn]] void throw_unmatched_key(const level_spec& l, const param& key);
 
-// Opens a REPEATABLE READ transaction for a multi-statement load, unless the
+// Opens a read-only REPEATABLE READ transaction for a multi-statement load, unless the
 // thread is already inside one (then the caller's transaction is the snapshot).
 class snapshot {
 public:
@@ -41,253 +46,265 @@ private:
     std::unique_ptr<transaction> tx_;
 };
 
+// --- keys ---------------------------------------------------------------------------
 template <class K>
 inline constexpr bool supported_key = std::is_integral_v<K> || std::is_same_v<K, std::string>;
 
-// Result columns a level's row takes: its model's, then its joined relations', depth first.
-template <class Q>
-constexpr std::size_t total_columns();
+// What a key_index holds for a key member's type: every integer as long long, text as a view.
+template <auto P>
+using index_key_t = std::conditional_t<std::is_integral_v<column_value_t<member_type_of<P>>>, long long,
+                                       std::string_view>;
 
-template <class L>
-constexpr std::size_t joined_columns_of() {
-    if constexpr (L::prefetched) return 0;
-    else return total_columns<typename L::query>();
-}
-
-template <class Tuple, std::size_t... I>
-constexpr std::size_t joined_columns(std::index_sequence<I...>) {
-    return (std::size_t{0} + ... + joined_columns_of<std::tuple_element_t<I, Tuple>>());
-}
-
-template <class Q>
-constexpr std::size_t total_columns() {
-    using Tuple = typename Q::loads_type;
-    return field_count<typename Q::model_type> + joined_columns<Tuple>(std::make_index_sequence<std::tuple_size_v<Tuple>>{});
-}
-
-// The value of a key member (unwrapping std::optional); false when NULL.
-template <auto P, class Obj, class K>
-bool key_of(const Obj& obj, K& out) {
+// The key member P of `obj` (unwrapping std::optional); false when NULL.
+template <auto P, class Obj>
+bool index_key_of(const Obj& obj, index_key_t<P>& out) {
     const auto& v = static_cast<const class_of<P>&>(obj).*P;
     if constexpr (column_traits<member_type_of<P>>::nullable) {
         if (!v) return false;
-        out = *v;
+        out = index_key_t<P>(*v);
     } else {
-        out = v;
+        out = index_key_t<P>(v);
     }
     return true;
 }
 
-template <auto P, class Obj>
-param key_param(const Obj& obj) {
-    const auto& v = static_cast<const class_of<P>&>(obj).*P;
-    constexpr col_type ct = column_traits<member_type_of<P>>::type;
-    if constexpr (column_traits<member_type_of<P>>::nullable) return v ? to_param<ct>(*v) : param{};
-    else return to_param<ct>(v);
-}
+inline param key_param(long long k) { return param::integer(k); }
+inline param key_param(std::string_view k) { return param::text(std::string(k)); }
 
-// Reads a node, then its joined relations, from row r starting at column `col`.
+// --- the layout of a level (detail/level_spec.hpp), built once per statement --------
 template <class Q>
-void read_node(result_batch& b, std::size_t& col, std::size_t r, typename Q::node_type& n, const Q& q) {
-    using T = typename Q::model_type;
-    read_row<T>(b, col, r, static_cast<T&>(n));
-    col += field_count<T>;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (
-            [&] {
-                using L = std::remove_cvref_t<decltype(std::get<I>(q.loads()))>;
-                if constexpr (!L::prefetched) {
-                    using R = typename L::relation;
-                    using Target = typename R::target;
-                    const table_info& tt = table_of<Target>();
-                    if (b.columns[col + tt.key].nulls[r]) {
-                        if constexpr (R::kind == relation_kind::belongs_to) {
-                            const param k = key_param<R::owner_key>(n);
-                            if (k.k != param::kind::null)
-                                throw_dangling(table_of<T>(), field_index<T, R::owner_key>, k, tt,
-                                               field_index<Target, R::target_key>);
-                        }
-                        col += total_columns<typename L::query>();
-                    } else {
-                        auto& slot = std::get<I>(n.loaded);
-                        slot.emplace();
-                        read_node(b, col, r, *slot, std::get<I>(q.loads()).q);
-                    }
-                }
-            }(),
-            ...);
-    }(std::make_index_sequence<std::tuple_size_v<std::remove_cvref_t<decltype(q.loads())>>>{});
+void add_joins(const Q& q, level_spec& l, std::size_t self);
+
+template <class L>
+void add_join(const L& load, level_spec& l, std::size_t parent) {
+    if constexpr (!L::prefetched) {
+        using R = typename L::relation;
+        using Target = typename R::target;
+        const std::size_t s = l.join(&table_of<Target>(), parent, field_index<Target, R::target_key>,
+                                     field_index<typename R::owner, R::owner_key>);
+        add_joins(load.q, l, s);
+        l.close(s);
+    }
 }
 
 template <class Q>
-void run_loads(const database& db, std::vector<typename Q::node_type*>& nodes, const Q& q);
+void add_joins(const Q& q, level_spec& l, std::size_t self) {
+    std::apply([&](const auto&... load) { (add_join(load, l, self), ...); }, q.loads());
+}
+
+// The root statement of a load (or of all()).
+template <class Q>
+level_spec root_level(const Q& q) {
+    level_spec l;
+    l.begin(q.spec());
+    add_joins(q, l, 0);
+    l.close(0);
+    return l;
+}
 
 // The statement of a level prefetched through relation R, described by `nested`.
 template <class R, class Q>
-level_spec prefetch_spec(const Q& nested) {
-    level_spec spec = nested.level();
-    spec.prefetch = true;
-    spec.key_type = column_traits<member_type_of<R::owner_key>>::type;
+level_spec prefetch_level_spec(const Q& nested) {
+    level_spec l;
+    l.prefetch = true;
+    l.key_type = column_traits<member_type_of<R::owner_key>>::type;
     if constexpr (R::kind == relation_kind::many_to_many) {
-        spec.through = &table_of<typename R::through>();
-        spec.through_owner_column = column_of<R::through_owner_key>().name;
-        spec.through_target_column = column_of<R::through_target_key>().name;
+        using J = typename R::through;
+        l.through = &table_of<J>();
+        l.match_column = field_index<J, R::through_owner_key>;
+        l.through_target_column = field_index<J, R::through_target_key>;
     } else {
-        spec.match_column = column_of<R::target_key>().name;
+        l.match_column = field_index<typename R::target, R::target_key>;
     }
-    return spec;
+    l.begin(nested.spec());
+    add_joins(nested, l, 0);
+    l.close(0);
+    return l;
 }
 
-template <std::size_t I, class Q, class L>
-void prefetch_level(const database& db, std::vector<typename Q::node_type*>& parents, const L& load) {
-    using R = typename L::relation;
-    using Owner = typename R::owner;
-    using Child = typename L::node_type;
-    using K = typename column_traits<member_type_of<R::owner_key>>::value_type;
-    static_assert(supported_key<K>, "eagerload: relation keys must be integers or strings");
-    constexpr bool via = R::kind == relation_kind::many_to_many;
-
-    // Parents by key; the distinct keys, in first-seen order, are the list parameter.
-    std::unordered_map<K, std::vector<typename Q::node_type*>> by_key;
-    std::vector<param> keys;
-    for (auto* p : parents) {
-        K k;
-        if (!key_of<R::owner_key>(*p, k)) continue;
-        auto [it, fresh] = by_key.try_emplace(k);
-        if (fresh) keys.push_back(to_param<column_traits<member_type_of<R::owner_key>>::type>(k));
-        it->second.push_back(p);
-    }
-    if (keys.empty()) return;  // no parent rows: no statement
-
-    const level_spec spec = prefetch_spec<R>(load.q);
-    const std::string list = encode_list(db.sql_dialect(), spec.key_type, keys);
-    params ps;
-    const std::string sql = render_level(spec, db.sql_dialect(), &list, ps);
-
-    std::deque<Child> children;  // grows without moving what it holds
-    std::vector<K> groups;       // each child's owner key
-    fetch(db, sql, ps, level_sources(spec), [&](result_batch& b) {
-        for (std::size_t r = 0; r < b.rows; ++r) {
-            std::size_t col = 0;
-            K& g = groups.emplace_back();
-            if constexpr (via) {
-                read_present(b.columns[0], r, g, *spec.through, field_index<typename R::through, R::through_owner_key>);
-                col = 1;
-            }
-            Child& c = children.emplace_back();
-            read_node(b, col, r, c, load.q);
-            if constexpr (!via) key_of<R::target_key>(c, g);  // never NULL: it matched a key in the list
-        }
-    });
-
-    // Runs the level's own prefetches over the children where they are now.
-    auto complete_children = [&] {
-        if constexpr (L::query::statements > 1) {
-            std::vector<Child*> ptrs;
-            ptrs.reserve(children.size());
-            for (auto& c : children) ptrs.push_back(&c);
-            run_loads(db, ptrs, load.q);
-        }
-    };
-    using owners_t = std::vector<typename Q::node_type*>;
-
-    if constexpr (R::single) {
-        complete_children();
-        for (std::size_t i = 0; i < children.size(); ++i) {
-            auto& owners = by_key.find(groups[i])->second;
-            auto shared = std::make_shared<const Child>(std::move(children[i]));
-            for (auto* p : owners) {
-                auto& slot = std::get<I>(p->loaded);
-                if (R::kind == relation_kind::has_one && slot)
-                    throw_has_one_duplicate(table_of<Owner>(), key_param<R::owner_key>(*p), table_of<typename R::target>(),
-                                            field_index<typename R::target, R::target_key>);
-                slot = shared;
-            }
-        }
-    } else {
-        // Size every parent's list exactly, then move each child once into its place.
-        std::vector<owners_t*> owners_of(children.size());
-        std::unordered_map<owners_t*, std::size_t> count;  // children per owners list
-        bool shared_keys = false;
-        for (std::size_t i = 0; i < children.size(); ++i) {
-            auto& owners = by_key.find(groups[i])->second;
-            owners_of[i] = &owners;
-            ++count[&owners];
-            shared_keys = shared_keys || owners.size() > 1;
-        }
-        for (auto& [owners, n] : count)
-            for (auto* p : *owners) std::get<I>(p->loaded).reserve(std::get<I>(p->loaded).size() + n);
-        if (shared_keys) {
-            // Several parents with one key (rows joined twice): complete the children, then copy.
-            complete_children();
-            for (std::size_t i = 0; i < children.size(); ++i) {
-                auto& owners = *owners_of[i];
-                for (std::size_t j = 0; j + 1 < owners.size(); ++j) std::get<I>(owners[j]->loaded).push_back(children[i]);
-                std::get<I>(owners.back()->loaded).push_back(std::move(children[i]));
-            }
-        } else {
-            std::vector<Child*> placed;
-            if constexpr (L::query::statements > 1) placed.reserve(children.size());
-            for (std::size_t i = 0; i < children.size(); ++i) {
-                auto& list = std::get<I>(owners_of[i]->front()->loaded);
-                list.push_back(std::move(children[i]));
-                if constexpr (L::query::statements > 1) placed.push_back(&list.back());  // reserved: stays put
-            }
-            if constexpr (L::query::statements > 1) run_loads(db, placed, load.q);
-        }
-    }
-
-    if constexpr (R::kind == relation_kind::belongs_to && !L::optional) {
-        for (auto& [k, owners] : by_key)
-            if (!std::get<I>(owners.front()->loaded))
-                throw_dangling(table_of<Owner>(), field_index<Owner, R::owner_key>, key_param<R::owner_key>(*owners.front()),
-                               table_of<typename R::target>(), field_index<typename R::target, R::target_key>);
+// --- reading rows ---------------------------------------------------------------------
+// Reads segment `seg` of row r into n, then the relations joined below it.
+template <class Q>
+void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_t r, typename Q::node_type& n,
+               const Q& q) {
+    using T = typename Q::model_type;
+    const segment& s = l.segments[seg];
+    read_row<T>(b, s.first, r, static_cast<T&>(n), *s.table);
+    if constexpr (std::tuple_size_v<typename Q::loads_type> > 0) {
+        std::size_t child = seg + 1;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (
+                [&] {
+                    using L = std::tuple_element_t<I, typename Q::loads_type>;
+                    if constexpr (!L::prefetched) {
+                        using R = typename L::relation;
+                        const segment& cs = l.segments[child];
+                        if (b.columns[cs.first + cs.table->key].nulls[r]) {
+                            if constexpr (R::kind == relation_kind::belongs_to) {
+                                index_key_t<R::owner_key> k;
+                                if (index_key_of<R::owner_key>(n, k))
+                                    throw_dangling(*s.table, field_index<T, R::owner_key>, key_param(k), *cs.table,
+                                                   field_index<typename R::target, R::target_key>);
+                            }
+                        } else {
+                            auto& slot = std::get<I>(n.loaded);
+                            slot.emplace();
+                            read_node(b, l, child, r, *slot, std::get<I>(q.loads()).q);
+                        }
+                        child = cs.end;
+                    }
+                }(),
+                ...);
+        }(std::make_index_sequence<std::tuple_size_v<typename Q::loads_type>>{});
     }
 }
 
 template <class Q>
-void run_loads(const database& db, std::vector<typename Q::node_type*>& nodes, const Q& q) {
+void run_loads(const database& db, std::span<typename Q::node_type* const> nodes, const Q& q);
+
+// --- one prefetched level ---------------------------------------------------------------
+template <std::size_t I, class Q, class L>
+void prefetch_level(const database& db, std::span<typename Q::node_type* const> parents, const L& load) {
+    using R = typename L::relation;
+    using Child = typename L::node_type;
+    using K = index_key_t<R::owner_key>;
+    static_assert(supported_key<column_value_t<member_type_of<R::owner_key>>>,
+                  "eagerload: relation keys must be integers or strings");
+    constexpr bool via = R::kind == relation_kind::many_to_many;
+
+    // Parents grouped by key; the distinct keys, in first-seen order, are the list parameter.
+    key_index<K> index(parents.size());
+    std::vector<std::uint32_t> parent_group(parents.size(), no_group);
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+        K k;
+        if (index_key_of<R::owner_key>(*parents[i], k)) parent_group[i] = index.insert(k);
+    }
+    if (index.size() == 0) return;  // no parent keys: no statement
+
+    const level_spec spec = prefetch_level_spec<R>(load.q);
+    const std::string list = encode_keys(db.sql_dialect(), index.keys());
+    params ps;
+    const std::string sql = render_level(spec, db.sql_dialect(), &list, ps);
+
+    std::vector<Child> children;
+    std::vector<std::uint32_t> child_group;
+    fetch(db, sql, ps, spec.columns, [&](result_batch& b) {
+        if (children.capacity() < children.size() + b.rows) {
+            const std::size_t n = std::max(children.size() + b.rows, 2 * children.capacity());
+            children.reserve(n);
+            child_group.reserve(n);
+        }
+        for (std::size_t r = 0; r < b.rows; ++r) {
+            K k{};
+            if constexpr (via) {  // the parent key, read from the join table (column 0)
+                if constexpr (std::is_same_v<K, long long>) k = b.columns[0].ints[r];
+                else k = b.columns[0].texts[r];
+            }
+            Child& c = children.emplace_back();
+            read_node(b, spec, 0, r, c, load.q);
+            if constexpr (!via) index_key_of<R::target_key>(c, k);  // never NULL: it matched a key
+            const std::uint32_t g = index.find(k);
+            if (g == no_group) throw_unmatched_key(spec, key_param(k));  // the database matched differently
+            child_group.push_back(g);
+        }
+    });
+
+    const placement place(parent_group, child_group, index.size());
+    if constexpr (R::single) {
+        // One block for the whole level; each parent points into it (aliasing shared_ptr).
+        auto block = std::make_shared<std::vector<Child>>(std::move(children));
+        if constexpr (L::query::statements > 1) {
+            std::vector<Child*> ptrs;
+            ptrs.reserve(block->size());
+            for (auto& c : *block) ptrs.push_back(&c);
+            run_loads<typename L::query>(db, ptrs, load.q);
+        }
+        std::vector<std::uint32_t> child_of(index.size(), no_group);
+        for (std::size_t i = 0; i < child_group.size(); ++i) {
+            std::uint32_t& c = child_of[child_group[i]];
+            if constexpr (R::kind == relation_kind::has_one) {
+                if (c != no_group)
+                    throw_has_one_duplicate(table_of<typename R::owner>(), key_param(index.keys()[child_group[i]]),
+                                            table_of<typename R::target>(),
+                                            field_index<typename R::target, R::target_key>);
+            }
+            c = static_cast<std::uint32_t>(i);
+        }
+        for (std::size_t p = 0; p < parents.size(); ++p) {
+            const std::uint32_t g = parent_group[p];
+            if (g == no_group) continue;
+            if (child_of[g] != no_group) {
+                std::get<I>(parents[p]->loaded) = std::shared_ptr<const Child>(block, &(*block)[child_of[g]]);
+            } else if constexpr (R::kind == relation_kind::belongs_to && !L::optional) {
+                throw_dangling(table_of<typename R::owner>(), field_index<typename R::owner, R::owner_key>,
+                               key_param(index.keys()[g]), table_of<typename R::target>(),
+                               field_index<typename R::target, R::target_key>);
+            }
+        }
+    } else {
+        // Each group's children go, moved once, into the exactly reserved list of the
+        // first parent with that key; parents sharing a key get copies at the end.
+        for (std::size_t g = 0; g < place.first_parent.size(); ++g)
+            if (place.first_parent[g] != npos)
+                std::get<I>(parents[place.first_parent[g]]->loaded).reserve(place.children_per_group[g]);
+        std::vector<Child*> placed;
+        if constexpr (L::query::statements > 1) placed.reserve(children.size());
+        for (std::size_t i = 0; i < children.size(); ++i) {
+            auto& list = std::get<I>(parents[place.first_parent[child_group[i]]]->loaded);
+            list.push_back(std::move(children[i]));
+            if constexpr (L::query::statements > 1) placed.push_back(&list.back());  // reserved: stays put
+        }
+        if constexpr (L::query::statements > 1) run_loads<typename L::query>(db, placed, load.q);
+        if (place.shared_keys) {
+            for (std::size_t p = 0; p < parents.size(); ++p) {
+                const std::uint32_t g = parent_group[p];
+                if (g != no_group && place.first_parent[g] != p)
+                    std::get<I>(parents[p]->loaded) = std::get<I>(parents[place.first_parent[g]]->loaded);
+            }
+        }
+    }
+}
+
+template <class Q>
+void run_loads(const database& db, std::span<typename Q::node_type* const> nodes, const Q& q) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (
             [&] {
-                using L = std::remove_cvref_t<decltype(std::get<I>(q.loads()))>;
+                using L = std::tuple_element_t<I, typename Q::loads_type>;
                 const L& load = std::get<I>(q.loads());
                 if constexpr (L::prefetched) {
                     prefetch_level<I, Q>(db, nodes, load);
                 } else if constexpr (L::statements > 0) {
                     // A joined relation whose own query prefetches: run it over the joined rows.
                     std::vector<typename L::node_type*> inner;
+                    inner.reserve(nodes.size());
                     for (auto* n : nodes)
                         if (auto& slot = std::get<I>(n->loaded)) inner.push_back(&*slot);
-                    run_loads(db, inner, load.q);
+                    run_loads<typename L::query>(db, inner, load.q);
                 }
             }(),
             ...);
-    }(std::make_index_sequence<std::tuple_size_v<std::remove_cvref_t<decltype(q.loads())>>>{});
+    }(std::make_index_sequence<std::tuple_size_v<typename Q::loads_type>>{});
 }
 
 template <class Q>
 std::vector<typename Q::node_type> load_graph(const Q& q, const database& db) {
-    check_root(q.level());
+    const level_spec spec = root_level(q);
     snapshot snap(db, Q::statements > 1);
-    const level_spec spec = q.level();
     params ps;
     const std::string sql = render_level(spec, db.sql_dialect(), nullptr, ps);
     std::vector<typename Q::node_type> rows;
     fetch(
-        db, sql, ps, level_sources(spec),
+        db, sql, ps, spec.columns,
         [&](result_batch& b) {
-            for (std::size_t r = 0; r < b.rows; ++r) {
-                std::size_t col = 0;
-                read_node(b, col, r, rows.emplace_back(), q);
-            }
+            for (std::size_t r = 0; r < b.rows; ++r) read_node(b, spec, 0, r, rows.emplace_back(), q);
         },
         q.expected_rows());
     if constexpr (Q::statements > 1) {
         std::vector<typename Q::node_type*> ptrs;
         ptrs.reserve(rows.size());
         for (auto& n : rows) ptrs.push_back(&n);
-        run_loads(db, ptrs, q);
+        run_loads<Q>(db, ptrs, q);
     }
     snap.commit();
     return rows;
@@ -303,7 +320,8 @@ void plan_loads(const Q& q, dialect d, std::vector<std::string>& out) {
                     if constexpr (L::prefetched) {
                         params ps;
                         const std::string no_keys;
-                        out.push_back(render_level(prefetch_spec<typename L::relation>(load.q), d, &no_keys, ps));
+                        out.push_back(
+                            render_level(prefetch_level_spec<typename L::relation>(load.q), d, &no_keys, ps));
                     }
                     plan_loads(load.q, d, out);
                 }(),
@@ -315,7 +333,7 @@ void plan_loads(const Q& q, dialect d, std::vector<std::string>& out) {
 template <class Q>
 void append_plan(const Q& q, dialect d, std::vector<std::string>& out) {
     params ps;
-    out.push_back(render_level(q.level(), d, nullptr, ps));
+    out.push_back(render_level(root_level(q), d, nullptr, ps));
     plan_loads(q, d, out);
 }
 

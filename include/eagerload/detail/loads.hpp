@@ -2,6 +2,7 @@
 // What a query loads besides its own rows: a relation joined into the same statement,
 // or prefetched by one further statement per level. Each carries the nested query that
 // describes the related rows (their own filters, order, joins and prefetches).
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <type_traits>
@@ -29,7 +30,8 @@ struct prefetched_load {
     using relation = R;
     using query = Q;
     using node_type = typename Q::node_type;
-    // A prefetched single row is shared: many children may have the same parent.
+    // A prefetched single row is shared: many children may have the same parent. All
+    // rows of a level live in one block; each parent holds an aliasing pointer into it.
     using storage = std::conditional_t<R::single, std::shared_ptr<const node_type>, std::vector<node_type>>;
     static constexpr bool prefetched = true;
     static constexpr bool single = R::single;
@@ -37,5 +39,14 @@ struct prefetched_load {
     static constexpr std::size_t statements = Q::statements;
     Q q;
 };
+
+// The position of relation R among Loads, or npos.
+template <class R, class... Loads>
+constexpr std::size_t load_index() {
+    constexpr bool match[] = {std::is_same_v<typename Loads::relation, R>..., false};
+    for (std::size_t i = 0; i < sizeof...(Loads); ++i)
+        if (match[i]) return i;
+    return npos;
+}
 
 }  // namespace eagerload::detail

@@ -52,15 +52,33 @@ inline constexpr std::size_t field_count = decltype(hana::length(std::declval<ac
 template <class T, std::size_t I>
 using accessor_t = std::remove_cvref_t<decltype(hana::second(hana::at_c<I>(std::declval<accessors_t<T>>())))>;
 
-// BOOST_HANA_ADAPT_STRUCT's accessor for member m is member_ptr<decltype(&T::m), &T::m>:
-// matching on it maps a member pointer to its field index at compile time.
-template <auto P>
-using hana_accessor_for = hana::struct_detail::member_ptr<decltype(P), P>;
+// BOOST_HANA_ADAPT_STRUCT's accessor for member m is a class template instantiated with
+// the member pointer itself (Accessor<decltype(&T::m), &T::m>). It is matched by that
+// shape, not by Hana's internal name; a type adapted another way (accessor functions)
+// has no such accessors and check_model rejects it with a message.
+template <class A>
+struct accessor_member {
+    static constexpr bool is_member_pointer = false;
+    using constant = void;
+};
+template <template <class M, M> class A, class M, M P>
+struct accessor_member<A<M, P>> {
+    static constexpr bool is_member_pointer = std::is_member_object_pointer_v<M>;
+    using constant = std::integral_constant<M, P>;
+};
+
+template <class T, std::size_t... I>
+constexpr bool accessors_are_member_pointers(std::index_sequence<I...>) {
+    return (accessor_member<accessor_t<T, I>>::is_member_pointer && ...);
+}
 
 template <class T, auto P, std::size_t... I>
 constexpr std::size_t field_index_impl(std::index_sequence<I...>) {
     std::size_t r = npos;
-    ((std::is_same_v<accessor_t<T, I>, hana_accessor_for<P>> ? (r = I, true) : false) || ...);
+    ((std::is_same_v<typename accessor_member<accessor_t<T, I>>::constant, std::integral_constant<decltype(P), P>>
+          ? (r = I, true)
+          : false) ||
+     ...);
     return r;
 }
 template <class T, auto P>

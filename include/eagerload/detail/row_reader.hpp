@@ -2,7 +2,6 @@
 // Turns column-major batches into model structs: the hot path of every load. One
 // switch-free read per field, chosen at compile time from the member's type.
 #include <cstddef>
-#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,25 +12,14 @@
 
 namespace eagerload::detail {
 
+// The execution layer has checked and converted every value: this only moves it.
 template <class V>
-void read_present(column_data& c, std::size_t r, V& out, const table_info& t, std::size_t col) {
-    if constexpr (std::is_same_v<V, bool>) {
-        out = c.ints[r] != 0;
-    } else if constexpr (std::is_integral_v<V>) {
-        const long long v = c.ints[r];
-        if constexpr (sizeof(V) < sizeof(long long)) {
-            if (v < std::numeric_limits<V>::min() || v > std::numeric_limits<V>::max())
-                throw_conversion(t, col, std::to_string(v), "an integer out of int32_t range");
-        }
-        out = static_cast<V>(v);
-    } else if constexpr (std::is_same_v<V, double>) {
-        out = c.reals[r];
-    } else if constexpr (std::is_same_v<V, std::string>) {
-        out = std::move(c.texts[r]);
-    } else {
-        static_assert(std::is_same_v<V, timestamp>);
-        if (!parse_timestamp(c.texts[r], out)) throw_conversion(t, col, c.texts[r], "text");
-    }
+void read_present(column_data& c, std::size_t r, V& out) {
+    if constexpr (std::is_same_v<V, bool>) out = c.ints[r] != 0;
+    else if constexpr (std::is_integral_v<V>) out = static_cast<V>(c.ints[r]);
+    else if constexpr (std::is_same_v<V, double>) out = c.reals[r];
+    else if constexpr (std::is_same_v<V, std::string>) out = std::move(c.texts[r]);
+    else out = c.times[r];
 }
 
 template <class M>
@@ -42,41 +30,32 @@ void read_column(result_batch& b, std::size_t first, std::size_t col, std::size_
         if (c.nulls[r]) {
             out.reset();
         } else {
-            read_present(c, r, out.emplace(), t, col);
+            read_present(c, r, out.emplace());
         }
     } else {
         if (c.nulls[r]) throw_null(t, col, b, first + t.key, r);
-        read_present(c, r, out, t, col);
+        read_present(c, r, out);
     }
 }
 
-// Reads row r of the batch into `out`; T's columns start at batch column `first`.
+// Reads row r of the batch into `out`; T's columns (table `t`) start at batch column `first`.
 template <class T>
-void read_row(result_batch& b, std::size_t first, std::size_t r, T& out) {
-    const table_info& t = table_of<T>();
+void read_row(result_batch& b, std::size_t first, std::size_t r, T& out, const table_info& t) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (read_column(b, first, I, r, field<I>(out), t), ...);
     }(std::make_index_sequence<field_count<T>>{});
 }
 
-// The result columns of one model's full row, for the execution layer.
+// Rows of one model, read from a statement whose layout is `columns` (T's columns first).
 template <class T>
-std::vector<column_source> row_sources() {
-    const table_info& t = table_of<T>();
-    std::vector<column_source> s;
-    s.reserve(t.columns.size());
-    for (std::size_t i = 0; i < t.columns.size(); ++i) s.push_back({&t, i});
-    return s;
-}
-
-template <class T>
-std::vector<T> fetch_rows(const database& db, const std::string& sql, const params& ps, std::size_t expected_rows) {
-    static const std::vector<column_source> sources = row_sources<T>();
+std::vector<T> fetch_rows(const database& db, const std::string& sql, const params& ps,
+                          std::span<const column_source> columns, std::size_t expected_rows) {
     std::vector<T> rows;
+    const table_info& t = table_of<T>();
     fetch(
-        db, sql, ps, sources,
-        [&rows](result_batch& b) {
-            for (std::size_t r = 0; r < b.rows; ++r) read_row(b, 0, r, rows.emplace_back());
+        db, sql, ps, columns,
+        [&](result_batch& b) {
+            for (std::size_t r = 0; r < b.rows; ++r) read_row(b, 0, r, rows.emplace_back(), t);
         },
         expected_rows);
     return rows;

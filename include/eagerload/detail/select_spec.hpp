@@ -1,6 +1,7 @@
 #pragma once
 // The runtime description of one SELECT over one model's table: its filter, order
-// and limits. A level_spec (detail/level_spec.hpp) adds joins and prefetch matching.
+// and limits. A level_spec (detail/level_spec.hpp) adds its result layout (joined
+// tables) and, for a prefetched level, how its rows match their parents.
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,9 +16,9 @@ struct select_spec {
     cond_ptr where;
     std::vector<order_item> order;
     std::optional<long long> limit, offset;
+    // Prefetched levels only: a window over each parent's rows.
+    std::optional<long long> limit_per_parent, offset_per_parent;
 };
-
-std::string quote_identifier(std::string_view name);
 
 // SELECT count(*) of the rows `s` selects. Appends the bound values to `ps`;
 // placeholders are :p1, :p2, ... in order. (Row-returning statements: render_level.)

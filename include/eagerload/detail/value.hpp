@@ -8,8 +8,10 @@
 
 namespace eagerload {
 
-enum class dialect { sqlite, postgresql };
+// The SQL dialects, one per registered backend (src/backends/registry.cpp).
+enum class dialect { sqlite, postgresql, mariadb };
 
+// "sqlite", "postgresql", "mariadb".
 const char* to_string(dialect d) noexcept;
 
 namespace detail {
