@@ -50,6 +50,10 @@ public:
     virtual void fetch(soci::session& s, const std::string& sql, const params& ps,
                        std::span<const column_source> columns, const batch_sink& sink, std::size_t batch_rows) const;
 
+    // Runs a statement that returns no rows; returns how many rows it changed. The
+    // default goes through SOCI.
+    virtual std::size_t execute(soci::session& s, const std::string& sql, const params& ps) const;
+
     // --- SQL text ----------------------------------------------------------------
     // Appends `name` as a quoted identifier.
     virtual void quote(std::string& out, std::string_view name) const;
@@ -64,6 +68,10 @@ public:
     std::string table_alias(std::string_view name) const { return quoted(name.substr(name.rfind('.') + 1)); }
     // The column type in CREATE TABLE.
     virtual const char* sql_type(col_type t) const = 0;
+    // A database-generated integer primary key's declaration, after its name.
+    virtual std::string generated_key(col_type t) const;
+    // Appended to an INSERT to read back the generated key (the quoted column).
+    virtual std::string returning(std::string_view quoted_column) const;
     // LIMIT/OFFSET clause (with its leading space); placeholders allocated by the caller.
     virtual std::string limit_offset(const std::string* limit_ph, const std::string* offset_ph) const;
     // A row's rank among its partition: per-parent limits.
@@ -97,9 +105,12 @@ const backend& postgresql_backend();
 const backend& mariadb_backend();
 
 // A statement the database refused: database_error with its message (trimmed) and the
-// statement; `sqlstate` (when the database gives one) picks a more precise type.
+// statement; `sqlstate` (SQL standard codes; backends map their own codes to them)
+// picks a more precise type: 23505 unique_violation, 23503 foreign_key_violation,
+// 23502 not_null_violation. `table`/`constraint`: what the database named, if anything.
 [[noreturn]] void throw_statement_error(std::string_view message, const std::string& sql,
-                                        std::string_view sqlstate = {});
+                                        std::string_view sqlstate = {}, std::string_view table = {},
+                                        std::string_view constraint = {});
 
 // Shared text helpers for the backends.
 void append_json_string(std::string& out, std::string_view s);

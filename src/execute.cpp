@@ -56,12 +56,35 @@ struct bindings {
 
 }  // namespace
 
-void throw_statement_error(std::string_view message, const std::string& sql, std::string_view sqlstate) {
+void throw_statement_error(std::string_view message, const std::string& sql, std::string_view sqlstate,
+                           std::string_view table, std::string_view constraint) {
     const std::string shown = sql.size() > max_message ? sql.substr(0, max_message) + "..." : sql;
+    const std::string what = "eagerload: " + trimmed(message) + "\n  statement: " + shown;
     // 57014: PostgreSQL cancelled the statement (session_lease::statement_failed tells a
     // statement timeout from a cancel request).
-    if (sqlstate == "57014") throw statement_timeout("eagerload: " + trimmed(message) + "\n  statement: " + shown, sql);
-    throw database_error("eagerload: " + trimmed(message) + "\n  statement: " + shown, sql);
+    if (sqlstate == "57014") throw statement_timeout(what, sql);
+    if (sqlstate == "23505") throw unique_violation(what, sql, std::string(table), std::string(constraint));
+    if (sqlstate == "23503") throw foreign_key_violation(what, sql, std::string(table), std::string(constraint));
+    if (sqlstate == "23502") throw not_null_violation(what, sql, std::string(table), std::string(constraint));
+    throw database_error(what, sql);
+}
+
+std::size_t backend::execute(soci::session& s, const std::string& sql, const params& ps) const {
+    bindings b(ps);
+    try {
+        soci::statement st(s);
+        b.bind(st);
+        st.alloc();
+        // One-time: on PostgreSQL one round trip (PQexecParams), where a prepared
+        // statement costs three (PREPARE, EXECUTE, DEALLOCATE).
+        st.prepare(sql, soci::details::st_one_time_query);
+        st.define_and_bind();
+        st.execute(true);
+        const long long n = st.get_affected_rows();
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
+    } catch (const soci::soci_error& e) {
+        throw_statement_error(e.what(), sql);
+    }
 }
 
 // The default row path: SOCI bulk vectors, every column fetched as text and converted
@@ -130,20 +153,17 @@ void fetch(const database& db, const std::string& sql, const params& ps, std::sp
     }
 }
 
-void execute(const database& db, const std::string& sql, const params& ps) {
+std::size_t execute(const database& db, const std::string& sql, const params& ps) {
     database_state& state = db.state();
     session_lease lease(state);
     state.record(sql);
-    bindings b(ps);
     try {
-        soci::statement st(lease.session());
-        b.bind(st);
-        st.alloc();
-        // One-time: on PostgreSQL one round trip (PQexecParams), where a prepared
-        // statement costs three (PREPARE, EXECUTE, DEALLOCATE).
-        st.prepare(sql, soci::details::st_one_time_query);
-        st.define_and_bind();
-        st.execute(true);
+        return state.be().execute(lease.session(), sql, ps);
+    } catch (const database_error& e) {
+        lease.statement_failed(e, sql);  // a lost connection, a statement timeout: says so
+        throw;
+    } catch (const error&) {
+        throw;
     } catch (const soci::soci_error& e) {
         lease.statement_failed(e, sql);
         throw_statement_error(e.what(), sql);

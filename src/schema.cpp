@@ -18,7 +18,12 @@ std::string render_create_table(const table_info& t, dialect d, const std::vecto
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
         const column_info& c = t.columns[i];
         if (i) out += ", ";
-        out += be.quoted(c.name) + ' ' + be.sql_type(c.type);
+        out += be.quoted(c.name) + ' ';
+        if (i == t.key && t.generated_key) {
+            out += be.generated_key(c.type);
+            continue;
+        }
+        out += be.sql_type(c.type);
         if (!c.nullable) out += " NOT NULL";
         if (i == t.key) out += " PRIMARY KEY";
     }
@@ -49,15 +54,19 @@ std::string render_drop_table(const table_info& t, dialect d) {
 std::string render_insert(const table_info& t, dialect d) {
     const backend& be = backend_for(d);
     std::string names, values;
+    std::size_t n = 0;
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
-        if (i) {
+        if (i == t.key && t.generated_key) continue;  // the database assigns it
+        if (n) {
             names += ", ";
             values += ", ";
         }
         be.quote(names, t.columns[i].name);
-        values += ":p" + std::to_string(i + 1);
+        values += ":p" + std::to_string(++n);
     }
-    return "INSERT INTO " + be.table(t.name) + " (" + names + ") VALUES (" + values + ")";
+    std::string out = "INSERT INTO " + be.table(t.name) + " (" + names + ") VALUES (" + values + ")";
+    if (t.generated_key) out += be.returning(be.quoted(t.columns[t.key].name));
+    return out;
 }
 
 void insert_columns(const database& db, const table_info& t, std::vector<std::vector<param>>& columns) {

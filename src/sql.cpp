@@ -141,6 +141,13 @@ std::string where_order_limit(const select_spec& s, const backend& be, std::stri
 
 }  // namespace
 
+std::string render_condition(const cond_node* c, dialect d, std::string_view table, params& ps) {
+    const backend& be = backend_for(d);
+    std::string out;
+    render(c, be, be.table(table), ps, out);
+    return out;
+}
+
 // A level's own table in FROM: its name, aliased to the name without schema when qualified.
 std::string from_clause(const backend& be, std::string_view table) {
     std::string out = be.table(table);

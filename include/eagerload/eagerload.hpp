@@ -7,6 +7,7 @@
 #include "eagerload/exists.hpp"
 #include "eagerload/graph.hpp"
 #include "eagerload/insert.hpp"
+#include "eagerload/update.hpp"
 #include "eagerload/model.hpp"
 #include "eagerload/order_by.hpp"
 #include "eagerload/plan.hpp"

@@ -3,6 +3,7 @@
 // column and key involved, so a failed load can be diagnosed from the message alone.
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace eagerload {
 
@@ -18,6 +19,32 @@ struct database_error : error {
 
 private:
     std::string sql_;
+};
+
+// A write broke a constraint. table() and constraint() are what the database named
+// (either may be empty where the database does not say); what() has its message, which
+// names the conflicting key where the database gives it, and the statement.
+struct constraint_violation : database_error {
+    constraint_violation(const std::string& message, std::string sql, std::string table, std::string constraint)
+        : database_error(message, std::move(sql)), table_(std::move(table)), constraint_(std::move(constraint)) {}
+    const std::string& table() const noexcept { return table_; }
+    const std::string& constraint() const noexcept { return constraint_; }
+
+private:
+    std::string table_, constraint_;
+};
+
+// A duplicate value of a primary key or unique constraint.
+struct unique_violation : constraint_violation {
+    using constraint_violation::constraint_violation;
+};
+// A foreign key without its referenced row, or a referenced row still referred to.
+struct foreign_key_violation : constraint_violation {
+    using constraint_violation::constraint_violation;
+};
+// NULL written to a NOT NULL column.
+struct not_null_violation : constraint_violation {
+    using constraint_violation::constraint_violation;
 };
 
 // The database cancelled a statement that ran longer than its statement timeout

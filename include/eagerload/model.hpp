@@ -16,6 +16,7 @@
 //   template <> struct eagerload::model<Order> {
 //       static constexpr std::string_view table = "sales.orders";
 //       static constexpr auto key = &Order::id;
+//       static constexpr bool generated_key = true;  // IDENTITY / AUTO_INCREMENT / INTEGER PRIMARY KEY
 //       static constexpr auto columns = std::tuple{eagerload::column_name<&Order::created_at>("createdAt"),
 //                                                  eagerload::column_name<&Order::klass>("class")};
 //   };
@@ -56,8 +57,15 @@ struct column_info {
 struct table_info {
     std::string name;
     std::vector<column_info> columns;
-    std::size_t key;  // index into columns
+    std::size_t key;             // index into columns
+    bool generated_key = false;  // the database assigns the key on insert
 };
+
+template <class T>
+constexpr bool generated_key_of() {
+    if constexpr (requires { model<T>::generated_key; }) return model<T>::generated_key;
+    else return false;
+}
 
 template <class T, std::size_t I>
 using field_type = std::remove_cvref_t<decltype(field<I>(std::declval<T&>()))>;
@@ -131,6 +139,9 @@ constexpr bool check_model() {
         static_assert(dependent_false<T>,
                       "eagerload: model<T>::key names a member of T that is not listed in BOOST_HANA_ADAPT_STRUCT");
         return false;
+    } else if constexpr (generated_key_of<T>() && !std::is_integral_v<std::remove_cvref_t<decltype(std::declval<T&>().*model<T>::key)>>) {
+        static_assert(dependent_false<T>, "eagerload: model<T>::generated_key needs an integer key member");
+        return false;
     } else if constexpr (!renames_are_members<T>()) {
         static_assert(dependent_false<T>,
                       "eagerload: model<T>::columns renames a member that is not a member of T listed in "
@@ -167,7 +178,7 @@ table_info make_table_info(std::index_sequence<I...>) {
     return table_info{std::string(model<T>::table),
                       {column_info{column_name_of<T, I>(), column_traits<field_type<T, I>>::type,
                                    column_traits<field_type<T, I>>::nullable}...},
-                      field_index<T, key>};
+                      field_index<T, key>, generated_key_of<T>()};
 }
 
 template <class T>

@@ -101,6 +101,40 @@ struct result_guard {
     ~result_guard() { PQclear(res); }
 };
 
+// Runs `sql` with `ps` as text parameters ($1, $2, ...): one PQexecParams round trip.
+PGresult* run(soci::session& s, const std::string& sql, const params& ps, ExecStatusType expected) {
+    PGconn* conn = static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;
+    std::vector<std::string> texts(ps.size());
+    std::vector<const char*> values(ps.size(), nullptr);
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+        const param& p = ps[i];
+        switch (p.k) {
+        case param::kind::null: break;
+        case param::kind::integer: texts[i] = std::to_string(p.i); break;
+        case param::kind::real: append_array_item(texts[i], p); break;
+        case param::kind::text:
+            if (p.s.find('\0') != std::string::npos)
+                throw_statement_error("PostgreSQL text cannot hold a NUL character (parameter :p" +
+                                          std::to_string(i + 1) + ")",
+                                      sql);
+            break;
+        }
+        if (p.k == param::kind::text) values[i] = p.s.c_str();
+        else if (p.k != param::kind::null) values[i] = texts[i].c_str();
+    }
+    const std::string text = dollar_placeholders(sql);
+    PGresult* res =
+        PQexecParams(conn, text.c_str(), static_cast<int>(ps.size()), nullptr, values.data(), nullptr, nullptr, 0);
+    if (PQresultStatus(res) == expected) return res;
+    const result_guard g{res};
+    auto field = [&](int code) -> std::string_view {
+        const char* v = res ? PQresultErrorField(res, code) : nullptr;
+        return v ? v : "";
+    };
+    throw_statement_error(res ? PQresultErrorMessage(res) : PQerrorMessage(conn), sql, field(PG_DIAG_SQLSTATE),
+                          field(PG_DIAG_TABLE_NAME), field(PG_DIAG_CONSTRAINT_NAME));
+}
+
 class postgresql_impl final : public backend {
 public:
     dialect kind() const noexcept override { return dialect::postgresql; }
@@ -113,35 +147,15 @@ public:
         s << "SET client_min_messages = warning";
     }
 
+    std::size_t execute(soci::session& s, const std::string& sql, const params& ps) const override {
+        const result_guard g{run(s, sql, ps, PGRES_COMMAND_OK)};
+        const char* n = PQcmdTuples(g.res);
+        return n && *n ? static_cast<std::size_t>(std::stoull(n)) : 0;
+    }
+
     void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
                const batch_sink& sink, std::size_t batch_rows) const override {
-        PGconn* conn = static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;
-        std::vector<std::string> texts(ps.size());
-        std::vector<const char*> values(ps.size(), nullptr);
-        for (std::size_t i = 0; i < ps.size(); ++i) {
-            const param& p = ps[i];
-            switch (p.k) {
-            case param::kind::null: break;
-            case param::kind::integer: texts[i] = std::to_string(p.i); break;
-            case param::kind::real: append_array_item(texts[i], p); break;
-            case param::kind::text:
-                if (p.s.find('\0') != std::string::npos)
-                    throw_statement_error("PostgreSQL text cannot hold a NUL character (parameter :p" +
-                                              std::to_string(i + 1) + ")",
-                                          sql);
-                break;
-            }
-            if (p.k == param::kind::text) values[i] = p.s.c_str();
-            else if (p.k != param::kind::null) values[i] = texts[i].c_str();
-        }
-        const std::string text = dollar_placeholders(sql);
-        const result_guard g{PQexecParams(conn, text.c_str(), static_cast<int>(ps.size()), nullptr, values.data(),
-                                          nullptr, nullptr, 0)};
-        if (PQresultStatus(g.res) != PGRES_TUPLES_OK) {
-            const char* state = g.res ? PQresultErrorField(g.res, PG_DIAG_SQLSTATE) : nullptr;
-            throw_statement_error(g.res ? PQresultErrorMessage(g.res) : PQerrorMessage(conn), sql,
-                                  state ? state : "");
-        }
+        const result_guard g{run(s, sql, ps, PGRES_TUPLES_OK)};
         const int nrows = PQntuples(g.res);
         const int ncols = PQnfields(g.res);
         if (static_cast<std::size_t>(ncols) != columns.size())

@@ -51,6 +51,48 @@ struct statement_guard {
     ~statement_guard() { sqlite3_finalize(st); }
 };
 
+sqlite3* connection(soci::session& s) { return static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_; }
+
+// SQLite's extended result codes, as the SQL standard's SQLSTATEs throw_statement_error maps.
+[[noreturn]] void throw_sqlite_error(sqlite3* conn, const std::string& sql) {
+    const char* state = "";
+    switch (sqlite3_extended_errcode(conn)) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY: state = "23505"; break;
+    case SQLITE_CONSTRAINT_FOREIGNKEY: state = "23503"; break;
+    case SQLITE_CONSTRAINT_NOTNULL: state = "23502"; break;
+    default: break;
+    }
+    // "UNIQUE constraint failed: users.id": the table is before the dot.
+    const std::string message = sqlite3_errmsg(conn);
+    std::string table;
+    if (const auto colon = message.find("failed: "); colon != std::string::npos)
+        table = message.substr(colon + 8, message.find('.', colon) - colon - 8);
+    throw_statement_error(message, sql, state, table);
+}
+
+// Prepares `sql` on `conn` with `ps` bound to :p1, :p2, ...
+void prepare_bound(sqlite3* conn, const std::string& sql, const params& ps, statement_guard& g) {
+    if (sqlite3_prepare_v2(conn, sql.data(), static_cast<int>(sql.size()), &g.st, nullptr) != SQLITE_OK)
+        throw_sqlite_error(conn, sql);
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+        const std::string name = ":p" + std::to_string(i + 1);
+        const int at = sqlite3_bind_parameter_index(g.st, name.c_str());
+        if (at == 0) throw_statement_error("no placeholder " + name + " in the statement", sql);
+        const param& p = ps[i];
+        int rc = SQLITE_OK;
+        switch (p.k) {
+        case param::kind::null: rc = sqlite3_bind_null(g.st, at); break;
+        case param::kind::integer: rc = sqlite3_bind_int64(g.st, at, p.i); break;
+        case param::kind::real: rc = sqlite3_bind_double(g.st, at, p.d); break;
+        case param::kind::text:
+            rc = sqlite3_bind_text64(g.st, at, p.s.data(), p.s.size(), SQLITE_STATIC, SQLITE_UTF8);
+            break;
+        }
+        if (rc != SQLITE_OK) throw_sqlite_error(conn, sql);
+    }
+}
+
 class sqlite_impl final : public backend {
 public:
     dialect kind() const noexcept override { return dialect::sqlite; }
@@ -63,28 +105,23 @@ public:
         s << "PRAGMA foreign_keys = ON";
     }
 
+    std::size_t execute(soci::session& s, const std::string& sql, const params& ps) const override {
+        sqlite3* conn = connection(s);
+        statement_guard g;
+        prepare_bound(conn, sql, ps, g);
+        for (;;) {
+            const int rc = sqlite3_step(g.st);
+            if (rc == SQLITE_DONE) break;
+            if (rc != SQLITE_ROW) throw_sqlite_error(conn, sql);
+        }
+        return static_cast<std::size_t>(sqlite3_changes64(conn));
+    }
+
     void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
                const batch_sink& sink, std::size_t batch_rows) const override {
-        sqlite3* conn = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+        sqlite3* conn = connection(s);
         statement_guard g;
-        if (sqlite3_prepare_v2(conn, sql.data(), static_cast<int>(sql.size()), &g.st, nullptr) != SQLITE_OK)
-            throw_statement_error(sqlite3_errmsg(conn), sql);
-        for (std::size_t i = 0; i < ps.size(); ++i) {
-            const std::string name = ":p" + std::to_string(i + 1);
-            const int at = sqlite3_bind_parameter_index(g.st, name.c_str());
-            if (at == 0) throw_statement_error("no placeholder " + name + " in the statement", sql);
-            const param& p = ps[i];
-            int rc = SQLITE_OK;
-            switch (p.k) {
-            case param::kind::null: rc = sqlite3_bind_null(g.st, at); break;
-            case param::kind::integer: rc = sqlite3_bind_int64(g.st, at, p.i); break;
-            case param::kind::real: rc = sqlite3_bind_double(g.st, at, p.d); break;
-            case param::kind::text:
-                rc = sqlite3_bind_text64(g.st, at, p.s.data(), p.s.size(), SQLITE_STATIC, SQLITE_UTF8);
-                break;
-            }
-            if (rc != SQLITE_OK) throw_statement_error(sqlite3_errmsg(conn), sql);
-        }
+        prepare_bound(conn, sql, ps, g);
         const int ncols = sqlite3_column_count(g.st);
         if (static_cast<std::size_t>(ncols) != columns.size())
             throw_statement_error("the statement returns " + std::to_string(ncols) + " columns, " +
@@ -100,7 +137,7 @@ public:
         for (;;) {
             const int rc = sqlite3_step(g.st);
             if (rc == SQLITE_DONE) break;
-            if (rc != SQLITE_ROW) throw_statement_error(sqlite3_errmsg(conn), sql);
+            if (rc != SQLITE_ROW) throw_sqlite_error(conn, sql);
             const std::size_t r = batch.rows;
             for (int c = 0; c < ncols; ++c) {
                 column_data& col = batch.columns[static_cast<std::size_t>(c)];
@@ -168,6 +205,9 @@ public:
         }
         return "TEXT";
     }
+
+    // The rowid alias: exactly "INTEGER PRIMARY KEY" (64-bit, read exactly by fetch()).
+    std::string generated_key(col_type) const override { return "INTEGER PRIMARY KEY"; }
 
     // SQLite has one isolation level (serializable) and no READ ONLY transactions:
     // a deferred BEGIN takes its read snapshot at the first read and keeps it.

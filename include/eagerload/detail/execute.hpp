@@ -68,8 +68,8 @@ private:
 void fetch(const database& db, const std::string& sql, const params& ps, std::span<const column_source> columns,
            const batch_sink& sink, std::size_t expected_rows = 0);
 
-// Runs a statement that returns no rows.
-void execute(const database& db, const std::string& sql, const params& ps = {});
+// Runs a statement that returns no rows; returns how many rows it changed.
+std::size_t execute(const database& db, const std::string& sql, const params& ps = {});
 
 // Runs a query that returns one integer (count(*) and friends).
 long long fetch_scalar(const database& db, const std::string& sql, const params& ps);

@@ -24,6 +24,9 @@ struct select_spec {
 // placeholders are :p1, :p2, ... in order. (Row-returning statements: render_level.)
 std::string render_count(const select_spec& s, dialect d, params& ps);
 
+// A condition on `table`'s rows (columns qualified by the table's name), for writes.
+std::string render_condition(const cond_node* c, dialect d, std::string_view table, params& ps);
+
 // Human-readable form of a bound value, for error messages ("42", "'abc'").
 std::string describe(const param& p);
 

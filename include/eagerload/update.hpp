@@ -1,0 +1,173 @@
+#pragma once
+// Updating and deleting rows, typed from member pointers like the reads. Every value is
+// a bound parameter; each call is ONE statement, counted by query_counter, run in the
+// caller's transaction when there is one; each returns the number of rows it changed.
+//
+//   update(db, order);                                   // every column but the key, by key
+//   update(db, order, only<&Order::status>);             // only the named members, by key
+//   update<Product>()                                    // by a typed where, typed assignments
+//       .set<&Product::status>("shipped")
+//       .add<&Product::stock>(-1)                         // stock = stock + (-1)
+//       .where(col<&Product::id> == 7)
+//       .execute(db);
+//   erase<Order>(db, 42);                                // by key
+//   erase(db, col<&Order::status> == "cancelled");       // by a typed where
+#include <cstddef>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "eagerload/database.hpp"
+#include "eagerload/detail/execute.hpp"
+#include "eagerload/detail/select_spec.hpp"
+#include "eagerload/insert.hpp"
+#include "eagerload/model.hpp"
+#include "eagerload/where.hpp"
+
+namespace eagerload {
+
+namespace detail {
+
+// One "column = value" or "column = column + value" of an UPDATE.
+struct assignment {
+    std::size_t column;
+    param value;
+    bool add = false;
+};
+
+// UPDATE table SET ... [WHERE ...]; appends the bound values to ps.
+std::string render_update(const table_info& t, dialect d, const std::vector<assignment>& set, const cond_node* where,
+                          params& ps);
+// DELETE FROM table [WHERE ...].
+std::string render_delete(const table_info& t, dialect d, const cond_node* where, params& ps);
+
+template <auto P>
+assignment assign(const member_type_of<P>& v) {
+    return {field_index<class_of<P>, P>, member_param(v)};
+}
+
+template <class T, class K>
+condition<T> key_equals(const K& key) {
+    return col<model<T>::key> == key;
+}
+
+}  // namespace detail
+
+// The members an update by key writes: only<&Order::status, &Order::total>.
+template <auto... Members>
+struct members_list {};
+template <auto... Members>
+inline constexpr members_list<Members...> only{};
+
+// Writes every column of `row` but its key to the row with that key.
+template <class T>
+std::size_t update(const database& db, const T& row) {
+    const auto& t = detail::table_of<T>();
+    std::vector<detail::assignment> set;
+    detail::for_each_field(row, [&](std::size_t i, detail::param p) {
+        if (i != t.key) set.push_back({i, std::move(p)});
+    });
+    detail::params ps;
+    const auto where = detail::key_equals<T>(row.*model<T>::key);
+    const std::string sql = detail::render_update(t, db.sql_dialect(), set, where.node.get(), ps);
+    return detail::execute(db, sql, ps);
+}
+
+// Writes only the named members of `row` to the row with its key.
+template <class T, auto... Members>
+std::size_t update(const database& db, const T& row, members_list<Members...>) {
+    static_assert(sizeof...(Members) > 0, "eagerload: update(db, row, only<...>): name at least one member");
+    static_assert((std::is_same_v<detail::class_of<Members>, T> && ...),
+                  "eagerload: update(db, row, only<...>): a member of another model than the row's");
+    static_assert(((detail::field_index<T, Members> != detail::field_index<T, model<T>::key>) && ...),
+                  "eagerload: update(db, row, only<...>): the key is what finds the row; it cannot be one of the "
+                  "members written");
+    const auto& t = detail::table_of<T>();
+    std::vector<detail::assignment> set{detail::assign<Members>(row.*Members)...};
+    detail::params ps;
+    const auto where = detail::key_equals<T>(row.*model<T>::key);
+    const std::string sql = detail::render_update(t, db.sql_dialect(), set, where.node.get(), ps);
+    return detail::execute(db, sql, ps);
+}
+
+// UPDATE by a typed where, with typed assignments. where() is required: updating every
+// row is spelled .all_rows().
+template <class T, bool HasWhere = false>
+class update_query {
+public:
+    template <auto P, class V>
+    update_query set(const V& v) const {
+        static_assert(std::is_same_v<detail::class_of<P>, T>, "eagerload: set<&M::m>(): a member of another model");
+        static_assert(std::is_constructible_v<detail::member_type_of<P>, const V&>,
+                      "eagerload: set<&M::m>(value): the value does not convert to the member's type");
+        update_query q = *this;
+        q.set_.push_back(detail::assign<P>(detail::member_type_of<P>(v)));
+        return q;
+    }
+    // column = column + delta (an integer or double member).
+    template <auto P, class V>
+    update_query add(const V& delta) const {
+        using M = detail::member_type_of<P>;
+        static_assert(std::is_same_v<detail::class_of<P>, T>, "eagerload: add<&M::m>(): a member of another model");
+        static_assert(std::is_arithmetic_v<M> && !std::is_same_v<M, bool> && std::is_arithmetic_v<V>,
+                      "eagerload: add<&M::m>(delta): a numeric (non-optional, non-bool) member and a number");
+        update_query q = *this;
+        q.set_.push_back({detail::field_index<T, P>, detail::member_param(static_cast<M>(delta)), true});
+        return q;
+    }
+    template <class M>
+    update_query<T, true> where(condition<M> c) const {
+        static_assert(std::is_same_v<M, T>, "eagerload: update<T>().where(): the condition filters another model");
+        update_query<T, true> q;
+        q.set_ = set_;
+        q.where_ = detail::combine(detail::cond_node::op::and_, condition<T>{where_}, std::move(c)).node;
+        return q;
+    }
+    update_query<T, true> all_rows() const {
+        update_query<T, true> q;
+        q.set_ = set_;
+        q.where_ = where_;
+        return q;
+    }
+    std::size_t execute(const database& db) const {
+        static_assert(HasWhere, "eagerload: update<T>()...execute(db): add .where(...), or .all_rows() to update "
+                                "every row on purpose");
+        if (set_.empty())
+            throw std::invalid_argument("eagerload: update<T>() on table \"" + std::string(model<T>::table) +
+                                        "\": nothing to set");
+        detail::params ps;
+        const std::string sql = detail::render_update(detail::table_of<T>(), db.sql_dialect(), set_, where_.get(), ps);
+        return detail::execute(db, sql, ps);
+    }
+
+private:
+    template <class, bool>
+    friend class update_query;
+    std::vector<detail::assignment> set_;
+    detail::cond_ptr where_;
+};
+
+template <class T>
+update_query<T> update() {
+    return {};
+}
+
+// Deletes the row with this key; returns 0 or 1.
+template <class T, class K>
+std::size_t erase(const database& db, const K& key) {
+    detail::params ps;
+    const auto where = detail::key_equals<T>(key);
+    return detail::execute(db, detail::render_delete(detail::table_of<T>(), db.sql_dialect(), where.node.get(), ps),
+                           ps);
+}
+
+// Deletes the rows a typed condition selects.
+template <class T>
+std::size_t erase(const database& db, condition<T> where) {
+    detail::params ps;
+    return detail::execute(db, detail::render_delete(detail::table_of<T>(), db.sql_dialect(), where.node.get(), ps),
+                           ps);
+}
+
+}  // namespace eagerload
