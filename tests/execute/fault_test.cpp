@@ -282,8 +282,9 @@ TEST_CASE("statement_timeout: PostgreSQL cancels a longer statement and eagerloa
     auto db = database::postgresql(s.target() + " password=s3cret", o);
     seed(db);
     const auto start = std::chrono::steady_clock::now();
+    const std::string sleep3 = "DO $$BEGIN PERFORM pg_sleep(3); END$$";
     try {
-        detail::execute(db, "SELECT pg_sleep(3)");
+        detail::execute(db, sleep3);
         FAIL("expected a statement_timeout");
     } catch (const statement_timeout& e) {
         const std::string what = e.what();
@@ -291,7 +292,7 @@ TEST_CASE("statement_timeout: PostgreSQL cancels a longer statement and eagerloa
         CHECK(what.find("postgresql database") != std::string::npos);
         CHECK(what.find("password=***") != std::string::npos);
         CHECK(what.find("s3cret") == std::string::npos);
-        CHECK(e.sql() == "SELECT pg_sleep(3)");
+        CHECK(e.sql() == sleep3);
     }
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2500));
     // A reading statement too (the fetch path).
@@ -301,7 +302,7 @@ TEST_CASE("statement_timeout: PostgreSQL cancels a longer statement and eagerloa
     {  // inside a transaction the cancelled statement aborts it, as any failure does
         transaction tx(db);
         insert(db, Shelf{3, "c"});
-        CHECK_THROWS_AS(detail::execute(db, "SELECT pg_sleep(3)"), statement_timeout);
+        CHECK_THROWS_AS(detail::execute(db, sleep3), statement_timeout);
         CHECK_THROWS_AS(tx.commit(), transaction_aborted);
     }
     CHECK(select<Shelf>().count(db) == 2);
@@ -309,10 +310,10 @@ TEST_CASE("statement_timeout: PostgreSQL cancels a longer statement and eagerloa
     // A session reopened after a lost connection keeps the timeout.
     terminate_backend(backend_pid(db, 0));
     CHECK_THROWS_AS(select<Shelf>().count(db), connection_error);
-    CHECK_THROWS_AS(detail::execute(db, "SELECT pg_sleep(3)"), statement_timeout);
+    CHECK_THROWS_AS(detail::execute(db, sleep3), statement_timeout);
 
     auto unlimited = database::postgresql(s.target());  // other handles are not limited
-    detail::execute(unlimited, "SELECT pg_sleep(0.4)");
+    detail::execute(unlimited, "DO $$BEGIN PERFORM pg_sleep(0.4); END$$");
 }
 
 TEST_CASE("statement_timeout on SQLite bounds the wait for another connection's lock [sqlite]") {
