@@ -18,6 +18,8 @@ void backend::begin(soci::session& s, isolation level, bool read_only) const {
     s << sql;
 }
 
+bool backend::set_statement_timeout(soci::session&, std::chrono::milliseconds) const { return false; }
+
 void backend::quote(std::string& out, std::string_view name) const {
     out += '"';
     for (char c : name) {

@@ -7,6 +7,7 @@
 //
 // The defaults below are standard SQL as SQLite and PostgreSQL write it; a backend
 // overrides what its database spells differently.
+#include <chrono>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ public:
     // --- sessions --------------------------------------------------------------
     // Opens `s` on `target` and prepares the session (pragmas, message levels).
     virtual void open(soci::session& s, const std::string& target) const = 0;
+    // Bounds each statement's run time on `s` (open_options::statement_timeout); false
+    // when this database has no such setting (the default).
+    virtual bool set_statement_timeout(soci::session& s, std::chrono::milliseconds limit) const;
     // Starts a transaction on `s`. `read_only`: a load's snapshot, which never writes.
     virtual void begin(soci::session& s, isolation level, bool read_only) const;
 

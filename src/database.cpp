@@ -1,7 +1,13 @@
 #include "eagerload/database.hpp"
 
+
 #include <algorithm>
+#include <exception>
+#include <limits>
+#include <optional>
 #include <regex>
+#include <string_view>
+#include <thread>
 #include <utility>
 
 #include "database_state.hpp"
@@ -11,8 +17,6 @@ namespace eagerload {
 namespace detail {
 namespace {
 
-// (state, slot) pairs this thread pinned with an open transaction.
-thread_local std::vector<std::pair<const database_state*, std::size_t>> pinned;
 // This thread's counter_scope::this_thread counters, by database.
 thread_local std::vector<std::pair<const database_state*, query_counter*>> thread_counters;
 
@@ -21,7 +25,131 @@ std::string redact(const std::string& target) {
     return std::regex_replace(target, password, "$1***");
 }
 
+std::string trimmed(std::string s) {
+    constexpr std::size_t max = 1000;
+    if (s.size() > max) {
+        s.resize(max);
+        s += "... [truncated]";
+    }
+    return s;
+}
+
 }  // namespace
+
+database_state::database_state(const backend& be, std::unique_ptr<soci::connection_pool> owned,
+                               soci::connection_pool* pool, std::size_t size, std::string target,
+                               const open_options& options)
+    : be_(be),
+      owned_(std::move(owned)),
+      pool_(pool),
+      size_(size),
+      lease_timeout_(options.lease_timeout),
+      statement_timeout_(options.statement_timeout),
+      target_(target),
+      suspect_(std::make_unique<std::atomic<bool>[]>(size)) {
+    description_ = to_string(be.kind());
+    description_ += " database ";
+    if (target.empty()) {
+        description_ += "(a SOCI pool opened by the caller)";
+    } else {
+        description_ += '"';
+        description_ += redact(target);
+        description_ += '"';
+    }
+}
+
+std::size_t database_state::lease() {
+    // SOCI waits on a condition variable: -1 is forever, else whole milliseconds (an int).
+    const auto ms = lease_timeout_.count();
+    const int timeout = ms >= std::numeric_limits<int>::max() ? -1 : static_cast<int>(ms);
+    std::size_t slot = 0;
+    if (!pool_->try_lease(slot, timeout))
+        throw pool_timeout("eagerload: no session of " + description_ + " became free within lease_timeout (" +
+                           std::to_string(ms) + " ms): every session of the pool (pool_size = " +
+                           std::to_string(size_) +
+                           ") is in use, by other threads' statements and transactions, or by this thread itself if "
+                           "it holds one (leased from soci_pool()) while asking for another. Raise pool_size or "
+                           "lease_timeout, or hold sessions for less time");
+    if (suspect_[slot].load(std::memory_order_acquire) && suspect_[slot].exchange(false)) {
+        try {
+            if (!pool_->at(slot).is_connected()) reopen(slot);  // PostgreSQL: one round trip
+        } catch (...) {
+            suspect_[slot].store(true, std::memory_order_release);
+            pool_->give_back(slot);
+            throw;
+        }
+    }
+    return slot;
+}
+
+void database_state::give_back(std::size_t slot) noexcept {
+    try {
+        pool_->give_back(slot);
+    } catch (...) {  // only for a slot that was not leased: a bug of ours, nothing to undo
+    }
+}
+
+bool database_state::lost(std::size_t slot) noexcept {
+    try {
+        if (pool_->at(slot).is_connected()) return false;
+    } catch (...) {
+    }
+    for (std::size_t i = 0; i < size_; ++i) suspect_[i].store(true, std::memory_order_release);
+    return true;
+}
+
+void database_state::suspect(std::size_t slot) noexcept { suspect_[slot].store(true, std::memory_order_release); }
+
+void database_state::reopen(std::size_t slot) {
+    soci::session& s = pool_->at(slot);
+    try {
+        if (owned_) {  // reopen as open() did, with the same set-up
+            s.close();
+            open_options o;
+            o.statement_timeout = statement_timeout_;
+            open_session(be_, s, target_, o);
+        } else {  // the caller's session: SOCI reconnects with its last parameters
+            s.reconnect();
+        }
+    } catch (const std::exception& e) {
+        s.close();  // half set up (the connection opened, a set-up statement failed): start over next time
+        throw connection_error("eagerload: lost the connection to " + description_ +
+                               ", and cannot reconnect: " + trimmed(redact(e.what())));
+    }
+}
+
+void database_state::throw_lost(const std::exception& e, const std::string& sql) const {
+    throw connection_error("eagerload: lost the connection to " + description_ +
+                           " (this call is not retried; the session is replaced before its next use): " +
+                           trimmed(redact(e.what())) + "\n  statement: " + trimmed(sql));
+}
+
+void database_state::check_timeout(const std::exception& e, const std::string& sql) const {
+    // PostgreSQL: SQLSTATE 57014 (query_canceled) is a statement timeout, or a
+    // cancel request (pg_cancel_backend): the message tells them apart.
+    // SOCI's error carries the SQLSTATE; the native PostgreSQL row path throws
+    // statement_timeout for 57014 (see throw_statement_error).
+    const bool cancelled = be_.error_state(e) == "57014" || dynamic_cast<const statement_timeout*>(&e);
+    if (!cancelled) return;
+    const std::string what = e.what();
+    if (!statement_timeout_ && what.find("statement timeout") == std::string::npos) {
+        if (const auto* st = dynamic_cast<const statement_timeout*>(&e))  // a cancel request: a plain database_error
+            throw database_error(what, st->sql());
+        return;
+    }
+    const std::string limit =
+        statement_timeout_ ? "statement_timeout (" + std::to_string(statement_timeout_->count()) + " ms)"
+                           : std::string("the server's statement_timeout");
+    throw statement_timeout("eagerload: " + description_ + " cancelled the statement: it ran longer than " + limit +
+                                ": " + trimmed(redact(what)) + "\n  statement: " + trimmed(sql),
+                            sql);
+}
+
+void open_session(const backend& be, soci::session& s, const std::string& target, const open_options& options) {
+    be.open(s, target);
+    if (options.statement_timeout && !be.set_statement_timeout(s, *options.statement_timeout))
+        throw error(std::string("eagerload: open_options::statement_timeout is not supported on ") + be.name());
+}
 
 void database_state::add_counter(query_counter* c, counter_scope scope) {
     if (scope == counter_scope::this_thread) {
@@ -51,24 +179,70 @@ void database_state::record(const std::string& sql) {
     for (query_counter* c : counters_) c->record(sql);
 }
 
-std::size_t database_state::pinned_slot() const noexcept {
-    for (const auto& [st, slot] : pinned)
-        if (st == this) return slot;
+std::size_t database_state::pinned_slot() const {
+    if (pin_count_.load(std::memory_order_acquire) == 0) return npos;
+    const auto me = std::this_thread::get_id();
+    std::lock_guard lock(pins_mutex_);
+    for (const pin_record& p : pins_)
+        if (p.thread == me) return p.slot;
     return npos;
 }
 
-void database_state::pin(std::size_t slot) { pinned.emplace_back(this, slot); }
-
-void database_state::unpin() noexcept {
-    std::erase_if(pinned, [this](const auto& p) { return p.first == this; });
+void database_state::pin(std::thread::id thread, std::size_t slot) {
+    std::lock_guard lock(pins_mutex_);
+    pins_.push_back({thread, slot, false, {}});
+    pin_count_.store(pins_.size(), std::memory_order_release);
 }
 
-session_lease::session_lease(database_state& st) : st_(st), slot_(st.pinned_slot()), owned_(slot_ == npos) {
-    if (owned_) slot_ = st.pool().lease();
+void database_state::unpin(std::thread::id thread) noexcept {
+    std::lock_guard lock(pins_mutex_);
+    std::erase_if(pins_, [thread](const pin_record& p) { return p.thread == thread; });
+    pin_count_.store(pins_.size(), std::memory_order_release);
+}
+
+void database_state::mark_failed(std::size_t slot, const std::string& what) {
+    std::lock_guard lock(pins_mutex_);
+    for (pin_record& p : pins_)
+        if (p.slot == slot) {
+            if (!p.failed) p.failure = what;
+            p.failed = true;
+        }
+}
+
+std::optional<std::string> database_state::failure(std::thread::id thread) const {
+    std::lock_guard lock(pins_mutex_);
+    for (const pin_record& p : pins_)
+        if (p.thread == thread && p.failed) return p.failure;
+    return std::nullopt;
+}
+
+session_lease::session_lease(database_state& st)
+    : st_(st), slot_(st.pinned_slot()), owned_(slot_ == npos), uncaught_(std::uncaught_exceptions()) {
+    if (owned_) slot_ = st.lease();
 }
 
 session_lease::~session_lease() {
-    if (owned_) st_.pool().give_back(slot_);
+    if (!reported_ && std::uncaught_exceptions() > uncaught_) {
+        // A failure statement_failed() did not see. Inside a transaction it may have
+        // aborted it (PostgreSQL): commit() checks before it claims success. A pooled
+        // session is checked before its next use.
+        if (owned_) {
+            st_.suspect(slot_);
+        } else {
+            try {
+                st_.mark_failed(slot_, "");
+            } catch (...) {  // out of memory: commit() then sees no failure and commits as before
+            }
+        }
+    }
+    if (owned_) st_.give_back(slot_);
+}
+
+void session_lease::statement_failed(const std::exception& e, const std::string& sql) {
+    reported_ = true;
+    if (!owned_) st_.mark_failed(slot_, trimmed(e.what()) + "\n  statement: " + trimmed(sql));
+    if (st_.lost(slot_)) st_.throw_lost(e, sql);
+    st_.check_timeout(e, sql);
 }
 
 }  // namespace detail
@@ -94,17 +268,25 @@ namespace {
 std::shared_ptr<detail::database_state> open_state(const detail::backend& be, const std::string& target,
                                                    open_options options) {
     if (options.pool_size == 0) throw error("eagerload: open_options::pool_size must be at least 1");
+    if (options.lease_timeout.count() < 0)
+        throw error("eagerload: open_options::lease_timeout must not be negative (milliseconds::max() waits forever)");
+    if (options.statement_timeout && options.statement_timeout->count() <= 0)
+        throw error("eagerload: open_options::statement_timeout must be positive (leave it unset for the database's "
+                    "default)");
+    if (options.statement_timeout && options.statement_timeout->count() > std::numeric_limits<int>::max())
+        throw error("eagerload: open_options::statement_timeout is too long (at most 2147483647 ms)");
     auto pool = std::make_unique<soci::connection_pool>(options.pool_size);
     for (std::size_t i = 0; i < options.pool_size; ++i) {
         try {
-            be.open(pool->at(i), target);
+            detail::open_session(be, pool->at(i), target, options);
         } catch (const std::exception& e) {
             throw connection_error("eagerload: cannot connect to " + std::string(to_string(be.kind())) +
                                    " database \"" + detail::redact(target) + "\": " + detail::redact(e.what()));
         }
     }
     soci::connection_pool* raw = pool.get();
-    return std::make_shared<detail::database_state>(be, std::move(pool), raw, options.pool_size);
+    return std::make_shared<detail::database_state>(be, std::move(pool), raw, options.pool_size, target,
+                                                    options);
 }
 
 }  // namespace
@@ -124,8 +306,16 @@ database database::mariadb(std::string conn, open_options options) {
     return database(open_state(detail::mariadb_backend(), conn, options));
 }
 
-database database::from_pool(soci::connection_pool& pool, std::size_t size, dialect d) {
-    return database(std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size));
+database database::from_pool(soci::connection_pool& pool, std::size_t size, dialect d,
+                             std::chrono::milliseconds lease_timeout) {
+    if (size == 0) throw error("eagerload: database::from_pool: size must be at least 1");
+    if (lease_timeout.count() < 0)
+        throw error("eagerload: database::from_pool: lease_timeout must not be negative (milliseconds::max() waits "
+                    "forever)");
+    open_options o;
+    o.pool_size = size;
+    o.lease_timeout = lease_timeout;
+    return database(std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size, "", o));
 }
 
 dialect database::sql_dialect() const noexcept { return state_->be().kind(); }
@@ -134,38 +324,91 @@ soci::connection_pool& database::soci_pool() const noexcept { return state_->poo
 
 // --- transactions ---------------------------------------------------------------
 
-transaction::transaction(const database& db, isolation level, bool read_only) : db_(db), slot_(detail::npos) {
+transaction::transaction(const database& db, isolation level, bool read_only)
+    : db_(db), slot_(detail::npos), thread_(std::this_thread::get_id()) {
     auto& st = db_.state();
     if (st.pinned_slot() != detail::npos)
-        throw error("eagerload: a transaction is already open on this database in this thread");
-    slot_ = st.pool().lease();
+        throw error("eagerload: a transaction is already open on " + st.description() +
+                    " in this thread: one transaction per thread and database (commit or roll back the first)");
+    slot_ = st.lease();
+    try {
+        st.pin(thread_, slot_);
+    } catch (...) {
+        st.give_back(slot_);
+        throw;
+    }
     try {
         st.be().begin(st.pool().at(slot_), level, read_only);
     } catch (const std::exception& e) {
-        st.pool().give_back(slot_);
-        throw database_error(std::string("eagerload: cannot begin a transaction: ") + e.what(), "BEGIN");
+        st.unpin(thread_);
+        const bool lost = st.lost(slot_);
+        st.give_back(slot_);
+        if (lost) st.throw_lost(e, "BEGIN");
+        throw database_error("eagerload: cannot begin a transaction on " + st.description() + ": " +
+                                 detail::trimmed(e.what()),
+                             "BEGIN");
     }
-    st.pin(slot_);
 }
 
 void transaction::finish(const char* sql) {
     if (!active_) throw error("eagerload: the transaction was already committed or rolled back");
     active_ = false;
     auto& st = db_.state();
-    st.unpin();
+    st.unpin(thread_);  // the opening thread's pin, whichever thread ends the transaction
     struct give_back {
         detail::database_state& st;
         std::size_t slot;
-        ~give_back() { st.pool().give_back(slot); }
+        ~give_back() { st.give_back(slot); }
     } guard{st, slot_};
+    const bool commit = std::string_view(sql) == "COMMIT";
     try {
         st.pool().at(slot_) << sql;
     } catch (const std::exception& e) {
-        throw database_error(std::string("eagerload: ") + sql + " failed: " + e.what(), sql);
+        if (!st.lost(slot_))
+            throw database_error("eagerload: " + std::string(sql) + " failed on " + st.description() + ": " +
+                                     detail::trimmed(e.what()),
+                                 sql);
+        // A transaction whose connection is gone never commits: a ROLLBACK did its job.
+        if (commit)
+            throw connection_error("eagerload: lost the connection to " + st.description() +
+                                   " during COMMIT: whether the transaction committed is unknown (" +
+                                   detail::trimmed(detail::redact(e.what())) + ")");
     }
 }
 
-void transaction::commit() { finish("COMMIT"); }
+void transaction::commit() {
+    if (!active_) throw error("eagerload: the transaction was already committed or rolled back");
+    auto& st = db_.state();
+    const std::optional<std::string> failure = st.failure(thread_);
+    if (!failure) return finish("COMMIT");
+
+    // A statement failed inside this transaction. PostgreSQL then aborts the whole
+    // transaction, and its COMMIT rolls back while reporting success: ask the session
+    // whether the transaction still takes statements before claiming it committed.
+    // (SQLite undoes the failed statement only: the transaction goes on.)
+    const std::string first = failure->empty() ? std::string("(its message was not recorded)") : *failure;
+    auto aborted = [&](const std::string& detail) {
+        return transaction_aborted("eagerload: COMMIT did not commit on " + st.description() +
+                                       ": a statement failed inside the transaction and " + detail +
+                                       "; every write of the transaction was rolled back.\n  first failure: " + first,
+                                   "COMMIT");
+    };
+    try {
+        st.pool().at(slot_) << "SELECT 1";
+    } catch (const std::exception&) {
+        const bool lost = st.lost(slot_);
+        try {
+            finish("ROLLBACK");
+        } catch (const std::exception&) {  // the transaction is over either way
+        }
+        throw aborted(lost ? "the connection to the database was lost" : "the database aborted the transaction");
+    }
+    try {
+        finish("COMMIT");
+    } catch (const database_error& e) {  // e.g. SQLite rolled back by itself (disk full, I/O error)
+        throw aborted(std::string("COMMIT failed (") + e.what() + ")");
+    }
+}
 void transaction::rollback() { finish("ROLLBACK"); }
 
 transaction::~transaction() {

@@ -4,9 +4,12 @@
 #include <soci/soci.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "backend.hpp"
@@ -16,35 +19,83 @@ namespace eagerload::detail {
 
 class database_state {
 public:
+    // `target` is what open() connected to, "" for a pool the caller opened.
     database_state(const backend& be, std::unique_ptr<soci::connection_pool> owned, soci::connection_pool* pool,
-                   std::size_t size)
-        : be_(be), owned_(std::move(owned)), pool_(pool), size_(size) {}
+                   std::size_t size, std::string target, const open_options& options);
 
     const backend& be() const noexcept { return be_; }
     soci::connection_pool& pool() noexcept { return *pool_; }
     std::size_t size() const noexcept { return size_; }
+    // For messages: `postgresql database "host=... password=***"`.
+    const std::string& description() const noexcept { return description_; }
+
+    // A session of the pool for the caller alone, waiting at most the lease timeout
+    // (then pool_timeout). A session marked suspect is checked first, and reopened if
+    // its connection is gone (connection_error when it cannot be).
+    std::size_t lease();
+    void give_back(std::size_t slot) noexcept;
+    // After a failure on `slot`: whether its connection is gone. If it is, every
+    // session of the pool becomes suspect (a server restart or failover took them all).
+    bool lost(std::size_t slot) noexcept;
+    // Check `slot` before it is handed out again.
+    void suspect(std::size_t slot) noexcept;
+    [[noreturn]] void throw_lost(const std::exception& e, const std::string& sql) const;
+    // Throws statement_timeout when `e` says the database cancelled the statement for
+    // running too long; returns otherwise.
+    void check_timeout(const std::exception& e, const std::string& sql) const;
 
     void add_counter(query_counter* c, counter_scope scope);
     void remove_counter(query_counter* c, counter_scope scope);
     void record(const std::string& sql);
 
-    // The slot this thread pinned with a transaction, or npos.
-    std::size_t pinned_slot() const noexcept;
-    void pin(std::size_t slot);
-    void unpin() noexcept;
+    // The slot the calling thread pinned with a transaction, or npos.
+    std::size_t pinned_slot() const;
+    // Pins `slot` to `thread` until unpin(thread): any thread may end a transaction.
+    void pin(std::thread::id thread, std::size_t slot);
+    void unpin(std::thread::id thread) noexcept;
+    // A statement failed on `slot`, pinned by a transaction: remember it (the first
+    // failure's message, when known) so that commit() can tell whether it commits.
+    void mark_failed(std::size_t slot, const std::string& what);
+    // The failure recorded in `thread`'s transaction: nullopt when none failed.
+    std::optional<std::string> failure(std::thread::id thread) const;
 
 private:
+    void reopen(std::size_t slot);
+
     const backend& be_;
     std::unique_ptr<soci::connection_pool> owned_;
     soci::connection_pool* pool_;
     std::size_t size_;
+    std::chrono::milliseconds lease_timeout_;
+    std::optional<std::chrono::milliseconds> statement_timeout_;
+    std::string target_;  // to reopen sessions: holds the password, never put it in a message
+    std::string description_;
+    std::unique_ptr<std::atomic<bool>[]> suspect_;  // per slot: check the connection before use
     std::mutex counters_mutex_;
     std::vector<query_counter*> counters_;
     std::atomic<std::size_t> active_counters_{0};
+
+    // Open transactions: the thread that opened each and the slot it holds. Kept here,
+    // not thread_local, so that a transaction ended on another thread unpins the
+    // thread that opened it.
+    struct pin_record {
+        std::thread::id thread;
+        std::size_t slot;
+        bool failed = false;
+        std::string failure;
+    };
+    mutable std::mutex pins_mutex_;
+    std::vector<pin_record> pins_;
+    std::atomic<std::size_t> pin_count_{0};  // lets statements outside transactions skip the lock
 };
 
+// Opens `s` on `target` as every eagerload session is opened: the backend's set-up,
+// then the options that apply to sessions (statement_timeout).
+void open_session(const backend& be, soci::session& s, const std::string& target, const open_options& options);
+
 // A session for one statement: the thread's pinned one (inside a transaction) or a
-// pooled one, given back on destruction.
+// pooled one, given back on destruction. An exception that leaves the lease marks
+// the transaction it ran in as failed.
 class session_lease {
 public:
     explicit session_lease(database_state& st);
@@ -53,10 +104,16 @@ public:
     session_lease& operator=(const session_lease&) = delete;
     soci::session& session() noexcept { return st_.pool().at(slot_); }
 
+    // Call from the catch block of a statement the database refused, before throwing
+    // database_error: records the failure (with its message) in the transaction.
+    void statement_failed(const std::exception& e, const std::string& sql);
+
 private:
     database_state& st_;
     std::size_t slot_;
     bool owned_;
+    bool reported_ = false;
+    int uncaught_;
 };
 
 }  // namespace eagerload::detail

@@ -60,6 +60,9 @@ void throw_statement_error(std::string_view message, const std::string& sql, std
                            std::string_view table, std::string_view constraint) {
     const std::string shown = sql.size() > max_message ? sql.substr(0, max_message) + "..." : sql;
     const std::string what = "eagerload: " + trimmed(message) + "\n  statement: " + shown;
+    // 57014: PostgreSQL cancelled the statement (session_lease::statement_failed tells a
+    // statement timeout from a cancel request).
+    if (sqlstate == "57014") throw statement_timeout(what, sql);
     if (sqlstate == "23505") throw unique_violation(what, sql, std::string(table), std::string(constraint));
     if (sqlstate == "23503") throw foreign_key_violation(what, sql, std::string(table), std::string(constraint));
     if (sqlstate == "23502") throw not_null_violation(what, sql, std::string(table), std::string(constraint));
@@ -141,9 +144,13 @@ void fetch(const database& db, const std::string& sql, const params& ps, std::sp
         expected_rows == 0 ? default_batch_rows : std::clamp<std::size_t>(expected_rows, 1, max_batch_rows);
     try {
         state.be().fetch(lease.session(), sql, ps, columns, sink, batch_rows);
+    } catch (const database_error& e) {
+        lease.statement_failed(e, sql);  // a lost connection, a statement timeout: says so
+        throw;
     } catch (const error&) {
         throw;  // ours: already names table, column and key, or the statement
     } catch (const soci::soci_error& e) {
+        lease.statement_failed(e, sql);
         throw_statement_error(e.what(), sql);
     }
 }
@@ -154,9 +161,13 @@ std::size_t execute(const database& db, const std::string& sql, const params& ps
     state.record(sql);
     try {
         return state.be().execute(lease.session(), sql, ps);
+    } catch (const database_error& e) {
+        lease.statement_failed(e, sql);  // a lost connection, a statement timeout: says so
+        throw;
     } catch (const error&) {
         throw;
     } catch (const soci::soci_error& e) {
+        lease.statement_failed(e, sql);
         throw_statement_error(e.what(), sql);
     }
 }

@@ -1,6 +1,7 @@
 #include "eagerload/schema.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "backend.hpp"
 #include "database_state.hpp"
@@ -77,6 +78,10 @@ std::string render_insert(const table_info& t, dialect d) {
 void insert_columns(const database& db, const table_info& t, std::vector<std::vector<param>>& columns) {
     const std::size_t rows = columns.empty() ? 0 : columns[0].size();
     const backend& be = db.state().be();
+    // All or nothing: more than one statement runs in a transaction, unless this thread
+    // is already in one (then that transaction decides). One statement is atomic alone.
+    std::optional<transaction> tx;
+    if (rows > rows_per_insert && db.state().pinned_slot() == npos) tx.emplace(db);
     for (std::size_t first = 0; first < rows; first += rows_per_insert) {
         const std::size_t n = std::min(rows_per_insert, rows - first);
         std::vector<std::vector<param>> chunk(columns.size());
@@ -87,6 +92,7 @@ void insert_columns(const database& db, const table_info& t, std::vector<std::ve
         const std::string sql = be.insert_many(t, chunk, ps);
         execute(db, sql, ps);
     }
+    if (tx) tx->commit();
 }
 
 }  // namespace eagerload::detail

@@ -5,13 +5,23 @@
 //   auto db = eagerload::database::open("sqlite::memory:");
 //   auto pg = eagerload::database::open("postgresql:host=127.0.0.1 dbname=app user=app", {.pool_size = 8});
 //
-// Every statement leases a session for its own duration, except inside a
-// transaction: the transaction pins one session to its thread, and everything that
-// thread runs on the database goes through it until commit or rollback.
+// Every statement leases a session for its own duration (waiting at most
+// open_options::lease_timeout), except inside a transaction: the transaction pins one
+// session to its thread, and everything that thread runs on the database goes
+// through it until commit or rollback.
+//
+// A session whose connection is lost (server restart, failover, killed backend) fails
+// the call that meets it with connection_error; the pool then checks its sessions
+// before handing them out and reopens dead ones, so later calls work again as soon
+// as the database accepts connections. Nothing is retried. docs/reliability.md lists
+// what is guaranteed and the test that proves each guarantee.
+#include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "eagerload/detail/value.hpp"
 
@@ -25,10 +35,28 @@ namespace detail {
 class database_state;
 }
 
+inline constexpr std::chrono::milliseconds default_lease_timeout{std::chrono::seconds(30)};
+
 struct open_options {
     // Sessions opened up front. SQLite ":memory:" gives each session its own empty
     // database: use a shared-cache URI ("file:NAME?mode=memory&cache=shared") to share one.
     std::size_t pool_size = 1;
+    // How long a statement or a transaction waits for a free session before it throws
+    // pool_timeout. Every session is busy when other threads hold them (statements,
+    // transactions), or when this very thread holds one (leased by hand from
+    // soci_pool()) and asks for another: without a timeout that would wait forever.
+    // std::chrono::milliseconds::max() waits forever.
+    std::chrono::milliseconds lease_timeout = default_lease_timeout;
+    // The longest a statement may take, set on every session when it opens (unset: the
+    // database's own default). What each backend does with it:
+    //  - PostgreSQL: SET statement_timeout. The server cancels a statement that runs
+    //    longer, and eagerload throws eagerload::statement_timeout. Inside a
+    //    transaction that aborts the transaction, as any failed statement does.
+    //  - SQLite: the busy timeout (PRAGMA busy_timeout): how long a statement waits for
+    //    a lock another connection holds (default 30 s) before it fails with "database
+    //    is locked" (a database_error). A statement that is slow by itself is not
+    //    interrupted.
+    std::optional<std::chrono::milliseconds> statement_timeout;
 };
 
 class database {
@@ -43,7 +71,10 @@ public:
     // charset=utf8mb4 unless it names one. database::open takes it as "mariadb:..." or "mysql:...".
     static database mariadb(std::string conn, open_options options = {});
     // Uses a soci::connection_pool the caller opened (every session already open) and owns.
-    static database from_pool(soci::connection_pool& pool, std::size_t size, dialect d);
+    // A session found dead is reopened with SOCI's session::reconnect(): its last
+    // connection parameters, without any set-up statements the caller ran on it.
+    static database from_pool(soci::connection_pool& pool, std::size_t size, dialect d,
+                              std::chrono::milliseconds lease_timeout = default_lease_timeout);
 
     dialect sql_dialect() const noexcept;
     std::size_t pool_size() const noexcept;
@@ -62,6 +93,15 @@ enum class isolation { default_level, read_committed, repeatable_read, serializa
 
 // RAII transaction: rolls back in the destructor unless commit() was called.
 // On SQLite every isolation level is SQLite's own (serializable, one writer).
+// Statements run inside it when they run on the thread that opened it. It may be
+// committed, rolled back or destroyed on any thread: that unpins the opening thread.
+//
+// commit() returns only if the transaction committed. It throws transaction_aborted
+// when a statement failed inside the transaction and the database aborted it
+// (PostgreSQL does on any failure; SQLite undoes the failed statement only and
+// commits the rest), and connection_error when the connection died during COMMIT
+// (the outcome is then unknown). rollback() after a lost connection does not throw:
+// an uncommitted transaction is gone with its connection.
 class transaction {
 public:
     // `read_only`: the transaction only reads (a load's snapshot); where the database
@@ -79,6 +119,7 @@ private:
     void finish(const char* sql);
     database db_;
     std::size_t slot_;
+    std::thread::id thread_;  // the thread that opened it: the one pinned to slot_
     bool active_ = true;
 };
 

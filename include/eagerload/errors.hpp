@@ -47,8 +47,29 @@ struct not_null_violation : constraint_violation {
     using constraint_violation::constraint_violation;
 };
 
+// The database cancelled a statement that ran longer than its statement timeout
+// (PostgreSQL: SQLSTATE 57014, see open_options::statement_timeout). what() names the
+// database, the timeout and the statement.
+struct statement_timeout : database_error {
+    using database_error::database_error;
+};
+
+// commit() did not commit: a statement failed inside the transaction and the database
+// aborted it (PostgreSQL aborts a transaction on any failed statement; its COMMIT then
+// rolls back and reports success). Every write of the transaction is gone. what()
+// names the database and the first statement that failed; sql() is "COMMIT".
+struct transaction_aborted : database_error {
+    using database_error::database_error;
+};
+
 // The database could not be reached. The message names the target, password redacted.
 struct connection_error : error {
+    using error::error;
+};
+
+// No session of the pool became free within open_options::lease_timeout. The message
+// names the target, the pool size and the timeout.
+struct pool_timeout : error {
     using error::error;
 };
 

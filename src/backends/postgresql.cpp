@@ -147,6 +147,16 @@ public:
         s << "SET client_min_messages = warning";
     }
 
+    bool set_statement_timeout(soci::session& s, std::chrono::milliseconds limit) const override {
+        s << "SET statement_timeout = " + std::to_string(limit.count());
+        return true;
+    }
+
+    std::string error_state(const std::exception& e) const override {
+        const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e);
+        return pg ? pg->sqlstate() : std::string();
+    }
+
     std::size_t execute(soci::session& s, const std::string& sql, const params& ps) const override {
         const result_guard g{run(s, sql, ps, PGRES_COMMAND_OK)};
         const char* n = PQcmdTuples(g.res);

@@ -105,6 +105,12 @@ public:
         s << "PRAGMA foreign_keys = ON";
     }
 
+    // SQLite's closest setting: how long a statement waits for another connection's lock.
+    bool set_statement_timeout(soci::session& s, std::chrono::milliseconds limit) const override {
+        s << "PRAGMA busy_timeout = " + std::to_string(limit.count());
+        return true;
+    }
+
     std::size_t execute(soci::session& s, const std::string& sql, const params& ps) const override {
         sqlite3* conn = connection(s);
         statement_guard g;
