@@ -21,7 +21,8 @@ namespace {
 thread_local std::vector<std::pair<const database_state*, query_counter*>> thread_counters;
 
 std::string redact(const std::string& target) {
-    static const std::regex password(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
+    // libpq's password=, SOCI MySQL's password= and pass=.
+    static const std::regex password(R"((\bpass(word)?\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
     return std::regex_replace(target, password, "$1***");
 }
 

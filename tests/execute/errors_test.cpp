@@ -172,6 +172,18 @@ TEST_CASE("an unreachable MariaDB names the target with the password redacted [m
     }
 }
 
+TEST_CASE("SOCI's pass= form of the MariaDB password is redacted too [mariadb]") {
+    try {
+        database::open("mariadb:host=127.0.0.1 port=1 db=nope user=someone pass='my secret' connect_timeout=3");
+        FAIL("expected a connection_error");
+    } catch (const connection_error& e) {
+        const std::string what = e.what();
+        CAPTURE(what);
+        CHECK(what.find("pass=***") != std::string::npos);
+        CHECK(what.find("secret") == std::string::npos);
+    }
+}
+
 TEST_CASE("an unreachable SQLite file names the path [sqlite]") {
     CHECK_THROWS_WITH_AS(database::open("sqlite:/nonexistent-dir/sub/x.db"),
                          doctest::Contains("cannot connect to sqlite database \"/nonexistent-dir/sub/x.db\""),

@@ -29,6 +29,9 @@ struct backend_quirks {
     // rollback journal: one writer, no writes while a read lock is held). Where false,
     // readers see a snapshot (MVCC) and writers go ahead.
     bool readers_block_writers;
+    // A failed statement aborts the whole transaction: every later statement fails
+    // and COMMIT rolls back (PostgreSQL). SQLite and MariaDB undo the failed statement only.
+    bool failed_statement_aborts_transaction;
     // START TRANSACTION ... READ ONLY makes writes fail. SQLite has no read-only
     // transactions.
     bool read_only_transactions;
