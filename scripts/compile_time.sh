@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Compile-time benchmark: bash scripts/compile_time.sh [--runs R] [--ns "1 10 30"] [--out FILE]
+#
+# Compiles (-c, no link, no CMake) translation units of increasing size against the
+# headers of this checkout:
+#   bare       #include <eagerload/eagerload.hpp> and nothing else
+#   models     the include plus benchmarks/compile_time/models.hpp (8 models, relations)
+#   N=...      N distinct eager queries, each ending in .load(db), written by
+#              benchmarks/compile_time/generate.py (fixed seed: the same queries every run)
+# Each is compiled R times (default 3); the table gives the median of each figure: wall
+# seconds, CPU seconds (user+sys: fairer than wall on a busy machine) and peak RSS of the
+# compiler (/usr/bin/time), and each figure's ratio to the bare include. The table goes
+# to stdout and, with the compiler and machine, to FILE (default
+# docs/benchmarks/data/compile_time.txt).
+#
+# Environment: CXX (default g++), CXXFLAGS (default "-std=c++20 -O2"), NICE (default 10;
+# the compiles run under `nice -n NICE`). Warnings (-Wall -Wextra -Wpedantic) are on; any
+# warning or error fails the run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUNS=3
+NS="1 10 30"
+OUT="$ROOT/docs/benchmarks/data/compile_time.txt"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS="$2"; shift ;;
+    --ns) NS="$2"; shift ;;
+    --out) OUT="$2"; shift ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+CXX="${CXX:-g++}"
+read -r -a FLAGS <<<"${CXXFLAGS:--std=c++20 -O2}"
+NICE="${NICE:-10}"
+BENCH="$ROOT/benchmarks/compile_time"
+WARN=(-Wall -Wextra -Wpedantic)
+
+if [ ! -x /usr/bin/time ]; then
+  echo "==> installing time (for /usr/bin/time)"
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -q time >/dev/null || { apt-get update -q && apt-get install -y -q time; }
+  else sudo apt-get install -y -q time; fi
+fi
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+# The include flags: the library's headers, plus libpq's directory only if the bare
+# include needs it (it does not today: no SOCI or libpq header reaches user code).
+INCLUDES=(-I"$ROOT/include" -I"$BENCH")
+echo '#include <eagerload/eagerload.hpp>' >"$WORK/bare.cpp"
+if ! "$CXX" "${FLAGS[@]}" "${INCLUDES[@]}" -fsyntax-only "$WORK/bare.cpp" 2>/dev/null; then
+  if [ -d /usr/include/postgresql ] &&
+     "$CXX" "${FLAGS[@]}" "${INCLUDES[@]}" -I/usr/include/postgresql -fsyntax-only "$WORK/bare.cpp"; then
+    INCLUDES+=(-I/usr/include/postgresql)
+  else
+    echo "error: $CXX cannot compile #include <eagerload/eagerload.hpp> with ${FLAGS[*]} ${INCLUDES[*]}" >&2
+    exit 1
+  fi
+fi
+
+printf '#include <eagerload/eagerload.hpp>\n#include "models.hpp"\n' >"$WORK/models.cpp"
+CASES=(bare models)
+declare -A LABEL=([bare]="bare include" [models]="include + models.hpp")
+declare -A SHAPE=([bare]="no query" [models]="8 models, no query")
+for n in $NS; do
+  python3 "$BENCH/generate.py" "$n" -o "$WORK/n$n.cpp"
+  CASES+=("n$n")
+  LABEL["n$n"]="N=$n"
+  # "// N distinct eager queries, mode load; L select<>s, S statements in all."
+  SHAPE["n$n"]="$(sed -n '2s/.*; \([0-9]*\) select<>s, \([0-9]*\) statements.*/\1 levels, \2 statements/p' "$WORK/n$n.cpp")"
+done
+
+median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
+# compile CASE: R timed runs; prints "wall cpu rss_kb" medians.
+compile() {
+  local c="$1" i walls=() cpus=() rsss=()
+  for ((i = 0; i < RUNS; i++)); do
+    if ! nice -n "$NICE" /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" \
+         "$CXX" "${FLAGS[@]}" "${WARN[@]}" "${INCLUDES[@]}" -c "$WORK/$c.cpp" -o "$WORK/$c.o" 2>"$WORK/err"; then
+      cat "$WORK/err" >&2
+      echo "error: $c does not compile" >&2
+      exit 1
+    fi
+    if [ -s "$WORK/err" ]; then
+      cat "$WORK/err" >&2
+      echo "error: $c compiles with warnings" >&2
+      exit 1
+    fi
+    read -r wall user sys rss <"$WORK/time"
+    walls+=("$wall")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')")
+    rsss+=("$rss")
+  done
+  echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median) $(printf '%s\n' "${rsss[@]}" | median)"
+}
+
+declare -A WALL CPU RSS
+for c in "${CASES[@]}"; do
+  echo "==> ${LABEL[$c]}: $RUNS runs" >&2
+  compile "$c" >"$WORK/result"
+  read -r "WALL[$c]" "CPU[$c]" "RSS[$c]" <"$WORK/result"
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1fx", (b > 0 ? a / b : 0)}'; }
+mb() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
+
+{
+  echo "| translation unit | shape | wall s | CPU s (user+sys) | peak RSS MB | wall / bare | CPU / bare | RSS / bare |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  for c in "${CASES[@]}"; do
+    echo "| ${LABEL[$c]} | ${SHAPE[$c]} | ${WALL[$c]} | ${CPU[$c]} | $(mb "${RSS[$c]}") |" \
+         "$(ratio "${WALL[$c]}" "${WALL[bare]}") | $(ratio "${CPU[$c]}" "${CPU[bare]}") | $(ratio "${RSS[$c]}" "${RSS[bare]}") |"
+  done
+} >"$WORK/table"
+
+EXTRA_INCLUDES=""
+[ "${#INCLUDES[@]}" -gt 2 ] && EXTRA_INCLUDES=" ${INCLUDES[*]:2}"
+GIT_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+GIT_DIRTY=""
+if [ -n "$(git -C "$ROOT" status --porcelain -- include src 2>/dev/null)" ]; then
+  GIT_DIRTY=" (include/ or src/ modified)"
+fi
+mkdir -p "$(dirname "$OUT")"
+{
+  echo "Compile time of eager queries (scripts/compile_time.sh; median of $RUNS runs each)"
+  echo
+  echo "date:      $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "checkout:  $GIT_REV$GIT_DIRTY"
+  echo "compiler:  $("$CXX" --version | head -n 1)"
+  echo "command:   nice -n $NICE $CXX ${FLAGS[*]} ${WARN[*]} -I<checkout>/include -I<checkout>/benchmarks/compile_time${EXTRA_INCLUDES} -c TU.cpp"
+  echo "cpu:       $(nproc) x $(grep -m 1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (at the end of the run)"
+  echo "queries:   python3 benchmarks/compile_time/generate.py N (seed 2024): N distinct queries, 2-4 levels deep, each ending in .load(db)"
+  echo
+  cat "$WORK/table"
+} >"$OUT"
+cat "$WORK/table"
+echo "(written to ${OUT#"$ROOT"/})" >&2
