@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compile-time benchmark: bash scripts/compile_time.sh [--runs R] [--ns "1 10 30"] [--out FILE]
+# Compile-time benchmark: bash scripts/compile_time.sh [--runs R] [--ns "1 10 30"] [--diagnose] [--out FILE]
 #
 # Compiles (-c, no link, no CMake) translation units of increasing size against the
 # headers of this checkout:
@@ -7,6 +7,9 @@
 #   models     the include plus benchmarks/compile_time/models.hpp (8 models, relations)
 #   N=...      N distinct eager queries, each ending in .load(db), written by
 #              benchmarks/compile_time/generate.py (fixed seed: the same queries every run)
+# With --diagnose, the largest N also in four more ways (rows "N=30 ..."): at -O0, with
+# -fsyntax-only (the front end alone), building the query values without load(), and
+# calling plan() instead of load() (generate.py --mode build / plan).
 # Each is compiled R times (default 3); the table gives the median of each figure: wall
 # seconds, CPU seconds (user+sys: fairer than wall on a busy machine) and peak RSS of the
 # compiler (/usr/bin/time), and each figure's ratio to the bare include. The table goes
@@ -21,13 +24,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS=3
 NS="1 10 30"
+DIAGNOSE=0
 OUT="$ROOT/docs/benchmarks/data/compile_time.txt"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="$2"; shift ;;
     --ns) NS="$2"; shift ;;
+    --diagnose) DIAGNOSE=1 ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -45,6 +50,7 @@ if [ ! -x /usr/bin/time ]; then
   else sudo apt-get install -y -q time; fi
 fi
 
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
@@ -74,14 +80,35 @@ for n in $NS; do
   SHAPE["n$n"]="$(sed -n '2s/.*; \([0-9]*\) select<>s, \([0-9]*\) statements.*/\1 levels, \2 statements/p' "$WORK/n$n.cpp")"
 done
 
+# Diagnosis rows: the largest N at -O0, front end only, without load(), plan() only.
+declare -A CASE_FLAGS=()
+if [ "$DIAGNOSE" = 1 ]; then
+  big="${NS##* }"
+  for mode in build plan; do
+    python3 "$BENCH/generate.py" "$big" --mode "$mode" -o "$WORK/n${big}_$mode.cpp"
+  done
+  cp "$WORK/n$big.cpp" "$WORK/n${big}_O0.cpp"
+  cp "$WORK/n$big.cpp" "$WORK/n${big}_syntax.cpp"
+  CASES+=("n${big}_O0" "n${big}_syntax" "n${big}_build" "n${big}_plan")
+  LABEL["n${big}_O0"]="N=$big at -O0"
+  LABEL["n${big}_syntax"]="N=$big -fsyntax-only (front end)"
+  LABEL["n${big}_build"]="N=$big, no load() (values only)"
+  LABEL["n${big}_plan"]="N=$big, plan() instead of load()"
+  CASE_FLAGS["n${big}_O0"]="-O0"
+  CASE_FLAGS["n${big}_syntax"]="-fsyntax-only"
+  for c in O0 syntax build plan; do SHAPE["n${big}_$c"]="${SHAPE["n$big"]}"; done
+fi
+
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 # compile CASE: R timed runs; prints "wall cpu rss_kb" medians.
 compile() {
-  local c="$1" i walls=() cpus=() rsss=()
+  local c="$1" i walls=() cpus=() rsss=() extra=()
+  # Later flags win: -O0 overrides CXXFLAGS' -O2; -fsyntax-only writes no object.
+  read -r -a extra <<<"${CASE_FLAGS[$c]:-}"
   for ((i = 0; i < RUNS; i++)); do
     if ! nice -n "$NICE" /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" \
-         "$CXX" "${FLAGS[@]}" "${WARN[@]}" "${INCLUDES[@]}" -c "$WORK/$c.cpp" -o "$WORK/$c.o" 2>"$WORK/err"; then
+         "$CXX" "${FLAGS[@]}" "${extra[@]}" "${WARN[@]}" "${INCLUDES[@]}" -c "$WORK/$c.cpp" -o "$WORK/$c.o" 2>"$WORK/err"; then
       cat "$WORK/err" >&2
       echo "error: $c does not compile" >&2
       exit 1
@@ -134,7 +161,8 @@ mkdir -p "$(dirname "$OUT")"
   echo "compiler:  $("$CXX" --version | head -n 1)"
   echo "command:   nice -n $NICE $CXX ${FLAGS[*]} ${WARN[*]} -I<checkout>/include -I<checkout>/benchmarks/compile_time${EXTRA_INCLUDES} -c TU.cpp"
   echo "cpu:       $(nproc) x $(grep -m 1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-  echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (at the end of the run)"
+  echo "load avg:  $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (2 cores: above ~2, other"
+  echo "           processes compete and wall time, even CPU time, rise; peak RSS does not)"
   echo "queries:   python3 benchmarks/compile_time/generate.py N (seed 2024): N distinct queries, 2-4 levels deep, each ending in .load(db)"
   echo
   cat "$WORK/table"

@@ -159,3 +159,9 @@ a = s.index("template <std::size_t I, class Q, class L>\nvoid prefetch_level(")
 b = s.index("template <class Q>\nvoid run_loads(const database& db, std::vector<typename Q::node_type*>& nodes, const Q& q) {")
 s = s[:a] + open(os.path.join(HERE, "prefetch_thin.hpp")).read() + s[b:]
 open(p, "w").write(s)
+
+# I: H_thin's loader and variants A-G, plus the query value as a typed facade over one
+# untyped runtime tree (tree/select.hpp, tree/loads.hpp, tree/loader.hpp).
+variant("I_tree", SINK + G2[:3])
+for f in ("select.hpp", "detail/loads.hpp", "detail/loader.hpp"):
+    shutil.copy(os.path.join(HERE, "tree", os.path.basename(f)), os.path.join(ARGS.out, "I_tree/include/eagerload", f))
