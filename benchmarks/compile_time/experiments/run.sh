@@ -2,6 +2,7 @@
 # Compiles the N=30 TU against every variant of make_variants.py: CPU seconds
 # (user+sys), peak RSS and code size, one line per variant, median of R runs.
 #   bash benchmarks/compile_time/experiments/run.sh [R] [VARIANT...]
+# Environment: N (default 30) queries, CXX (default g++), NICE (default 10).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUNS="${1:-1}"
@@ -9,7 +10,7 @@ shift || true
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 python3 "$HERE/make_variants.py" "$WORK/v"
-python3 "$HERE/../generate.py" 30 -o "$WORK/n30.cpp"
+python3 "$HERE/../generate.py" "${N:-30}" -o "$WORK/n30.cpp"
 VARIANTS=("$@")
 [ "${#VARIANTS[@]}" -gt 0 ] || mapfile -t VARIANTS < <(ls "$WORK/v")
 echo "| variant | CPU s | peak RSS MB | .text bytes |"
