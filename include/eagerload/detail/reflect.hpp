@@ -74,12 +74,12 @@ constexpr bool accessors_are_member_pointers(std::index_sequence<I...>) {
 
 template <class T, auto P, std::size_t... I>
 constexpr std::size_t field_index_impl(std::index_sequence<I...>) {
-    std::size_t r = npos;
-    ((std::is_same_v<typename accessor_member<accessor_t<T, I>>::constant, std::integral_constant<decltype(P), P>>
-          ? (r = I, true)
-          : false) ||
-     ...);
-    return r;
+    constexpr bool match[] = {
+        std::is_same_v<typename accessor_member<accessor_t<T, I>>::constant, std::integral_constant<decltype(P), P>>...,
+        false};
+    for (std::size_t i = 0; i < sizeof...(I); ++i)
+        if (match[i]) return i;
+    return npos;
 }
 template <class T, auto P>
 inline constexpr std::size_t field_index = field_index_impl<T, P>(std::make_index_sequence<field_count<T>>{});
