@@ -2,6 +2,11 @@
 # Build everything and run all tests against SQLite, a throwaway PostgreSQL and a
 # throwaway MariaDB. A backend whose server cannot start fails the run; so does a
 # backend with no test registered.
+#
+# Then the same servers serve two instrumented builds (docs/sanitizers.md): the whole
+# test suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/), and the
+# threaded tests under ThreadSanitizer (build-tsan/). Any report fails the run.
+# EAGERLOAD_SANITIZERS=0 skips them, for a quicker local run; CI runs them.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -37,4 +42,63 @@ for backend in sqlite postgresql mariadb; do
   fi
 done
 echo "    (PostgreSQL on 127.0.0.1:$PG_PORT, MariaDB on 127.0.0.1:$MARIADB_PORT)"
+
+# ---- sanitizers -------------------------------------------------------------------
+# Only the library and eagerload_tests (with the dashboard core its interop test links)
+# are built, -j2, in Debug with the -O1 -g that EAGERLOAD_SANITIZE adds; the examples,
+# the compile-fail and the consumer tests ran above. The test program runs directly, as
+# one process (doctest filters pick the cases).
+#
+# sanitized_run NAME SANITIZERS [doctest filters...]: build build-NAME/ and run the
+# cases. Fails on a failed case or a sanitizer report (either makes the program exit
+# non-zero), when fewer cases passed than the filters select, and when a backend has no
+# case among them.
+sanitized_run() {
+  local name="$1" sanitizers="$2" dir="$ROOT/build-$1" program log selected passed backend n rc=0
+  shift 2
+  echo "==> $name: building eagerload_tests with -fsanitize=$sanitizers in $dir"
+  # (set -e does not apply inside a function called with ||: check each step)
+  cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DEAGERLOAD_WERROR=ON -DEAGERLOAD_BUILD_TESTS=ON \
+    -DEAGERLOAD_SANITIZE="$sanitizers" >/dev/null || return 1
+  cmake --build "$dir" -j2 --target eagerload_tests || return 1
+  program="$dir/tests/eagerload_tests"
+  log="$dir/test-output.txt"
+  echo "==> $name: eagerload_tests $*"
+  "$program" --no-intro=true "$@" 2>&1 | tee "$log" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "error: $name: eagerload_tests exited with status $rc: a failed case or a sanitizer report above" >&2
+  fi
+  selected="$("$program" --no-intro=true "$@" --list-test-cases | grep -v -e '^\[doctest\]' -e '^=*$' || true)"
+  passed="$(sed -n 's/^\[doctest\] test cases: *[0-9]* | *\([0-9]*\) passed.*/\1/p' "$log")"
+  if [ "${passed:-0}" -ne "$(printf '%s\n' "$selected" | grep -c . || true)" ]; then
+    echo "error: $name: ${passed:-no} cases passed of the $(printf '%s\n' "$selected" | grep -c . || true) selected" >&2
+    rc=1
+  fi
+  echo "==> $name: cases per backend:"
+  for backend in sqlite postgresql mariadb; do
+    n="$(printf '%s\n' "$selected" | grep -c "\[$backend\]\$" || true)"
+    printf '    [%s] %s\n' "$backend" "$n"
+    if [ "$n" -eq 0 ]; then
+      echo "error: $name: no '[$backend]' case ran; $backend was not tested" >&2
+      rc=1
+    fi
+  done
+  return "$rc"
+}
+
+if [ "${EAGERLOAD_SANITIZERS:-1}" != 0 ]; then
+  # (1) AddressSanitizer (with LeakSanitizer) + UndefinedBehaviorSanitizer: the whole
+  # suite. UBSan aborts on the first report (-fno-sanitize-recover=all).
+  ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1" \
+  UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    sanitized_run asan address,undefined || status=1
+  # (2) ThreadSanitizer: the tests that share a handle, its pool and its counters
+  # between threads, and transactions (which pin a session to a thread).
+  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" \
+    sanitized_run tsan thread \
+    --source-file='*/execute/concurrency_test.cpp,*/execute/counter_test.cpp,*/execute/pool_test.cpp,*/execute/transaction_test.cpp' ||
+    status=1
+else
+  echo "==> sanitizers skipped (EAGERLOAD_SANITIZERS=0)"
+fi
 exit "$status"
