@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 #include <soci/soci.h>
 
+#include <cmath>
+#include <stdexcept>
+
 namespace eagerload::detail {
 
 void backend::begin(soci::session& s, isolation level, bool read_only) const {
@@ -17,6 +20,8 @@ void backend::begin(soci::session& s, isolation level, bool read_only) const {
     if (read_only) sql += " READ ONLY";
     s << sql;
 }
+
+std::string backend::error_state(const std::exception&) const { return {}; }
 
 bool backend::set_statement_timeout(soci::session&, std::chrono::milliseconds) const { return false; }
 
@@ -77,6 +82,46 @@ void append_json_string(std::string& out, std::string_view s) {
         }
     }
     out += '"';
+}
+
+namespace {
+void append_json(std::string& out, const param& p, const char* database) {
+    switch (p.k) {
+    case param::kind::null: out += "null"; break;
+    case param::kind::integer: out += std::to_string(p.i); break;
+    case param::kind::real:
+        if (!std::isfinite(p.d))
+            throw std::invalid_argument(std::string("eagerload: ") + database + " cannot take NaN or infinity here");
+        out += format_double(p.d);
+        break;
+    case param::kind::text: append_json_string(out, p.s); break;
+    }
+}
+}  // namespace
+
+std::string json_list(const std::vector<param>& items, const char* database) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        append_json(out, items[i], database);
+    }
+    out += ']';
+    return out;
+}
+
+std::string json_rows(const std::vector<std::vector<param>>& columns, const char* database) {
+    const std::size_t rows = columns.empty() ? 0 : columns[0].size();
+    std::string out = "[";
+    for (std::size_t r = 0; r < rows; ++r) {
+        out += r ? ",[" : "[";
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            if (c) out += ',';
+            append_json(out, columns[c][r], database);
+        }
+        out += ']';
+    }
+    out += ']';
+    return out;
 }
 
 std::string json_keys(std::span<const long long> keys) {

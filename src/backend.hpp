@@ -127,6 +127,10 @@ const backend& mariadb_backend();
 // Shared text helpers for the backends.
 void append_json_string(std::string& out, std::string_view s);
 std::string format_double(double v);
+// A JSON array of values ([1,"a",null]), and of rows given column-major ([[1,"a"],[2,"b"]]),
+// for the backends that bind lists as JSON. `database` names who refuses NaN/infinity.
+std::string json_list(const std::vector<param>& items, const char* database);
+std::string json_rows(const std::vector<std::vector<param>>& columns, const char* database);
 // A JSON array of keys: [1,2,3] or ["a","b"].
 std::string json_keys(std::span<const long long> keys);
 std::string json_keys(std::span<const std::string_view> keys);

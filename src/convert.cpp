@@ -1,5 +1,8 @@
 #include "convert.hpp"
 
+#include "backend.hpp"
+#include "eagerload/model.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -87,6 +90,21 @@ bool store_text(column_data& c, std::size_t r, std::string_view s) {
     return false;
 }
 
-const char* member_type_name(col_type t) noexcept { return cpp_type_name(t); }
+result_batch make_batch(std::span<const column_source> columns, std::size_t rows) {
+    result_batch batch;
+    batch.columns.resize(columns.size());
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        batch.columns[c].type = columns[c].table->columns[columns[c].column].type;
+        resize_column(batch.columns[c], rows);
+    }
+    return batch;
+}
+
+void check_column_count(std::size_t returned, std::span<const column_source> columns, const std::string& sql) {
+    if (returned != columns.size())
+        throw_statement_error("the statement returns " + std::to_string(returned) + " columns, " +
+                                  std::to_string(columns.size()) + " expected",
+                              sql);
+}
 
 }  // namespace eagerload::detail

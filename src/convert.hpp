@@ -5,6 +5,8 @@
 // and the backend's fetch then throws conversion_error naming table, column and key.
 // Shared by every backend's row path.
 #include <cstddef>
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "eagerload/detail/execute.hpp"
@@ -13,13 +15,14 @@ namespace eagerload::detail {
 
 // Sizes every vector of `c` that its type uses (and `nulls`) to n rows.
 void resize_column(column_data& c, std::size_t n);
+// An empty batch for the layout `columns`, each column typed and sized to `rows`.
+result_batch make_batch(std::span<const column_source> columns, std::size_t rows);
+// Throws when a statement returns another number of columns than its layout says.
+void check_column_count(std::size_t returned, std::span<const column_source> columns, const std::string& sql);
 
 bool store_integer(column_data& c, std::size_t r, long long v);
 bool store_real(column_data& c, std::size_t r, double v);
 // Text as the database printed it: parsed for numbers, booleans and timestamps.
 bool store_text(column_data& c, std::size_t r, std::string_view text);
-
-// What the member type expects, for messages: "int32_t", "bool", ...
-const char* member_type_name(col_type t) noexcept;
 
 }  // namespace eagerload::detail

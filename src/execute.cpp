@@ -93,18 +93,13 @@ void backend::fetch(soci::session& s, const std::string& sql, const params& ps, 
                     const batch_sink& sink, std::size_t batch_rows) const {
     // At least 2: SOCI drops the row of a 1-element vector that hits end-of-rowset.
     batch_rows = std::max<std::size_t>(batch_rows, 2);
-    result_batch batch;
-    batch.columns.resize(columns.size());
+    result_batch batch = make_batch(columns, batch_rows);
     std::vector<std::vector<std::string>> texts(columns.size(), std::vector<std::string>(batch_rows));
     std::vector<std::vector<soci::indicator>> inds(columns.size(), std::vector<soci::indicator>(batch_rows));
     bindings b(ps);
     try {
         soci::statement st(s);
-        for (std::size_t c = 0; c < columns.size(); ++c) {
-            batch.columns[c].type = columns[c].table->columns[columns[c].column].type;
-            resize_column(batch.columns[c], batch_rows);
-            st.exchange(soci::into(texts[c], inds[c]));
-        }
+        for (std::size_t c = 0; c < columns.size(); ++c) st.exchange(soci::into(texts[c], inds[c]));
         b.bind(st);
         st.alloc();
         st.prepare(sql, soci::details::st_one_time_query);
@@ -132,8 +127,6 @@ void backend::fetch(soci::session& s, const std::string& sql, const params& ps, 
         throw_statement_error(e.what(), sql, error_state(e));
     }
 }
-
-std::string backend::error_state(const std::exception&) const { return {}; }
 
 void fetch(const database& db, const std::string& sql, const params& ps, std::span<const column_source> columns,
            const batch_sink& sink, std::size_t expected_rows) {

@@ -242,7 +242,7 @@ std::string render_level(const level_spec& s, dialect d, const std::string* key_
     std::string where;
     if (s.prefetch) {
         const std::string ph = placeholder(ps, param::text(key_list ? *key_list : std::string()));
-        where = be.in_list(owner_column, s.key_type, ph);
+        where = be.in_list(owner_column, s.key_type(), ph);
     }
     if (s.base.where) {
         where += where.empty() ? "" : " AND ";
@@ -268,7 +268,7 @@ std::string render_level(const level_spec& s, dialect d, const std::string* key_
     const std::string rn = be.quoted("el_rn");
     std::string inner = "SELECT " + t + ".*";
     if (via) inner += ", " + owner_column + " AS " + be.quoted("el_owner");
-    inner += ", " + be.row_number(owner_column, s.key_type, order) + " AS " + rn;  // key_type: exact partitions
+    inner += ", " + be.row_number(owner_column, s.key_type(), order) + " AS " + rn;  // key_type: exact partitions
     inner += " FROM " + source + " WHERE " + where;
     const long long skip = s.base.offset_per_parent.value_or(0);
     std::string out = "SELECT " + columns + " FROM (" + inner + ") AS " + t + joins + " WHERE " + t + '.' + rn +

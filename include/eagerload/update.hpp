@@ -113,7 +113,8 @@ public:
         static_assert(std::is_arithmetic_v<M> && !std::is_same_v<M, bool> && std::is_arithmetic_v<V>,
                       "eagerload: add<&M::m>(delta): a numeric (non-optional, non-bool) member and a number");
         update_query q = *this;
-        q.set_.push_back({detail::field_index<T, P>, detail::member_param(static_cast<M>(delta)), true});
+        if constexpr (std::is_arithmetic_v<M> && std::is_arithmetic_v<V>)  // else: reported above, nothing more
+            q.set_.push_back({detail::field_index<T, P>, detail::member_param(static_cast<M>(delta)), true});
         return q;
     }
     template <class M>

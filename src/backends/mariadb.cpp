@@ -22,18 +22,6 @@
 namespace eagerload::detail {
 namespace {
 
-void append_json(std::string& out, const param& p) {
-    switch (p.k) {
-    case param::kind::null: out += "null"; break;
-    case param::kind::integer: out += std::to_string(p.i); break;
-    case param::kind::real:
-        if (!std::isfinite(p.d)) throw std::invalid_argument("eagerload: MariaDB cannot store NaN or infinity");
-        out += format_double(p.d);
-        break;
-    case param::kind::text: append_json_string(out, p.s); break;
-    }
-}
-
 // The type a JSON_TABLE column reads a value as, before it meets the real column.
 const char* json_table_type(col_type t) {
     switch (t) {
@@ -148,13 +136,7 @@ public:
     std::string encode_keys(std::span<const std::string_view> keys) const override { return json_keys(keys); }
 
     std::string encode_list(col_type, const std::vector<param>& items) const override {
-        std::string out = "[";
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            if (i) out += ',';
-            append_json(out, items[i]);
-        }
-        out += ']';
-        return out;
+        return json_list(items, "MariaDB");
     }
 
     const char* sql_type(col_type t) const override {
@@ -209,19 +191,8 @@ public:
             values += v;
             defs += v + ' ' + json_table_type(t.columns[c].type) + " PATH '$[" + std::to_string(c) + "]'";
         }
-        const std::size_t rows = columns.empty() ? 0 : columns[0].size();
-        std::string json = "[";
-        for (std::size_t r = 0; r < rows; ++r) {
-            json += r ? ",[" : "[";
-            for (std::size_t c = 0; c < columns.size(); ++c) {
-                if (c) json += ',';
-                append_json(json, columns[c][r]);
-            }
-            json += ']';
-        }
-        json += ']';
-        ps.push_back(param::text(std::move(json)));
-        return "INSERT INTO " + quoted(t.name) + " (" + names + ") SELECT " + values + " FROM JSON_TABLE(:p" +
+        ps.push_back(param::text(json_rows(columns, "MariaDB")));
+        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values + " FROM JSON_TABLE(:p" +
                std::to_string(ps.size()) + ", '$[*]' COLUMNS (" + defs + ")) AS `el_rows`";
     }
 };

@@ -111,6 +111,8 @@ struct result_guard {
 }
 
 // Runs `sql` with `ps` as text parameters ($1, $2, ...): one PQexecParams round trip.
+// `expected`: the result status that means success (PGRES_TUPLES_OK for rows); for a
+// statement run for its effect, rows it may return (a SELECT) are fine too.
 PGresult* run(soci::session& s, const std::string& sql, const params& ps, ExecStatusType expected) {
     PGconn* conn = connection(s);
     std::vector<std::string> texts(ps.size());
@@ -134,7 +136,8 @@ PGresult* run(soci::session& s, const std::string& sql, const params& ps, ExecSt
     const std::string text = dollar_placeholders(sql);
     PGresult* res =
         PQexecParams(conn, text.c_str(), static_cast<int>(ps.size()), nullptr, values.data(), nullptr, nullptr, 0);
-    if (PQresultStatus(res) == expected) return res;
+    const ExecStatusType status = PQresultStatus(res);
+    if (status == expected || (expected == PGRES_COMMAND_OK && status == PGRES_TUPLES_OK)) return res;
     const result_guard g{res};
     auto field = [&](int code) -> std::string_view {
         const char* v = res ? PQresultErrorField(res, code) : nullptr;
@@ -177,19 +180,10 @@ public:
         const result_guard g{run(s, sql, ps, PGRES_TUPLES_OK)};
         const int nrows = PQntuples(g.res);
         const int ncols = PQnfields(g.res);
-        if (static_cast<std::size_t>(ncols) != columns.size())
-            throw_statement_error("the statement returns " + std::to_string(ncols) + " columns, " +
-                                      std::to_string(columns.size()) + " expected",
-                                  sql);
-
-        result_batch batch;
-        batch.columns.resize(columns.size());
+        check_column_count(static_cast<std::size_t>(ncols), columns, sql);
+        result_batch batch = make_batch(columns, std::min<std::size_t>(batch_rows, static_cast<std::size_t>(nrows)));
         std::vector<Oid> oids(columns.size());
-        for (std::size_t c = 0; c < columns.size(); ++c) {
-            batch.columns[c].type = columns[c].table->columns[columns[c].column].type;
-            resize_column(batch.columns[c], std::min<std::size_t>(batch_rows, static_cast<std::size_t>(nrows)));
-            oids[c] = PQftype(g.res, static_cast<int>(c));
-        }
+        for (std::size_t c = 0; c < columns.size(); ++c) oids[c] = PQftype(g.res, static_cast<int>(c));
         for (int row = 0; row < nrows; ++row) {
             const std::size_t r = batch.rows;
             for (int c = 0; c < ncols; ++c) {

@@ -17,18 +17,6 @@
 namespace eagerload::detail {
 namespace {
 
-void append_json(std::string& out, const param& p) {
-    switch (p.k) {
-    case param::kind::null: out += "null"; break;
-    case param::kind::integer: out += std::to_string(p.i); break;
-    case param::kind::real:
-        if (!std::isfinite(p.d)) throw std::invalid_argument("eagerload: SQLite cannot take NaN or infinity in a list");
-        out += format_double(p.d);
-        break;
-    case param::kind::text: append_json_string(out, p.s); break;
-    }
-}
-
 using namespace sqlite_api;
 
 const char* storage_class(int t) {
@@ -136,17 +124,8 @@ public:
         statement_guard g;
         prepare_bound(conn, sql, ps, g);
         const int ncols = sqlite3_column_count(g.st);
-        if (static_cast<std::size_t>(ncols) != columns.size())
-            throw_statement_error("the statement returns " + std::to_string(ncols) + " columns, " +
-                                      std::to_string(columns.size()) + " expected",
-                                  sql);
-
-        result_batch batch;
-        batch.columns.resize(columns.size());
-        for (std::size_t c = 0; c < columns.size(); ++c) {
-            batch.columns[c].type = columns[c].table->columns[columns[c].column].type;
-            resize_column(batch.columns[c], batch_rows);
-        }
+        check_column_count(static_cast<std::size_t>(ncols), columns, sql);
+        result_batch batch = make_batch(columns, batch_rows);
         for (;;) {
             const int rc = sqlite3_step(g.st);
             if (rc == SQLITE_DONE) break;
@@ -197,13 +176,7 @@ public:
     std::string encode_keys(std::span<const std::string_view> keys) const override { return json_keys(keys); }
 
     std::string encode_list(col_type, const std::vector<param>& items) const override {
-        std::string out = "[";
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            if (i) out += ',';
-            append_json(out, items[i]);
-        }
-        out += ']';
-        return out;
+        return json_list(items, "SQLite");
     }
 
     const char* sql_type(col_type t) const override {
@@ -237,18 +210,7 @@ public:
             quote(names, t.columns[c].name);
             values += "json_extract(value, '$[" + std::to_string(c) + "]')";
         }
-        const std::size_t rows = columns.empty() ? 0 : columns[0].size();
-        std::string json = "[";
-        for (std::size_t r = 0; r < rows; ++r) {
-            json += r ? ",[" : "[";
-            for (std::size_t c = 0; c < columns.size(); ++c) {
-                if (c) json += ',';
-                append_json(json, columns[c][r]);
-            }
-            json += ']';
-        }
-        json += ']';
-        ps.push_back(param::text(std::move(json)));
+        ps.push_back(param::text(json_rows(columns, "SQLite")));
         return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values +
                " FROM json_each(:p" + std::to_string(ps.size()) + ")";
     }

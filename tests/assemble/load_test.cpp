@@ -48,7 +48,7 @@ using V = std::vector<std::int64_t>;
 
 }  // namespace
 
-EAGERLOAD_TEST("joined belongs_to: required gives a reference, nullable a pointer; nested joins") {
+EAGERLOAD_TEST("joined belongs_to: required gives a reference, nullable a pointer: nested joins") {
     seed(db);
     const auto q = select<Task>()
                        .order_by(asc<&Task::id>)
@@ -233,7 +233,7 @@ EAGERLOAD_TEST("a load sees the caller's transaction and uncommitted writes") {
     CHECK(ids(rows[0][tasks]) == V{105});
 }
 
-EAGERLOAD_TEST("a dangling required FK is an error naming table, column and key; nothing is returned") {
+EAGERLOAD_TEST("a dangling required FK is an error naming table, column and key: nothing is returned") {
     seed(db);
     detail::execute(db, fmt::format(fmt::runtime(ctx.quirks().allow_dangling_foreign_key), fmt::arg("table", "tasks"),
                                     fmt::arg("column", "project_id")));
@@ -332,7 +332,7 @@ EAGERLOAD_TEST("a load's snapshot transaction keeps one view of the data and ref
     CHECK(select<User>().count(db) == (ctx.quirks().readers_block_writers ? 4 : 5));
 }
 
-EAGERLOAD_TEST("a node you own is mutable, so data can be moved out; shared prefetched parents stay const") {
+EAGERLOAD_TEST("a node you own is mutable, so data can be moved out: shared prefetched parents stay const") {
     seed(db);
     auto rows = select<Task>().order_by(asc<&Task::id>).join(assignee).prefetch(project).prefetch(comments).load(db);
     static_assert(!std::is_const_v<std::remove_pointer_t<decltype(rows[0][assignee])>>);

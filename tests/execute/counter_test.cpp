@@ -46,7 +46,7 @@ EAGERLOAD_TEST("counters nest and stop counting when they go out of scope") {
     CHECK(outer.count() == 4);
 }
 
-EAGERLOAD_TEST("transaction control is not counted; statements inside a transaction are") {
+EAGERLOAD_TEST("transaction control is not counted: statements inside a transaction are") {
     create_table<User>(db);
     query_counter counter(db);
     {

@@ -93,7 +93,7 @@ SCRATCH_TEST("a thread that holds the only session and asks for another gets poo
     CHECK(select<User>().count(db) == 1);
 }
 
-TEST_CASE("lease_timeout defaults to 30 s; from_pool takes its own [sqlite]") {
+TEST_CASE("lease_timeout defaults to 30 s: from_pool takes its own [sqlite]") {
     CHECK(open_options{}.lease_timeout == std::chrono::seconds(30));
     soci::connection_pool pool(1);
     pool.at(0).open(soci::sqlite3, "db=:memory:");

@@ -98,7 +98,7 @@ EAGERLOAD_TEST("uncommitted writes are invisible to other sessions, and a pool o
     CHECK(select<User>().count(other) == 1);
 }
 
-EAGERLOAD_TEST("a second transaction on the same thread is refused clearly; finishing twice too") {
+EAGERLOAD_TEST("a second transaction on the same thread is refused clearly: finishing twice too") {
     create_table<User>(db);
     transaction tx(db, isolation::repeatable_read);
     CHECK_THROWS_WITH_AS(transaction{db}, doctest::Contains("already open"), error);

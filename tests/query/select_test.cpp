@@ -86,7 +86,7 @@ EAGERLOAD_TEST("count() counts filtered and limited queries") {
     CHECK(select<Task>().where(col<&Task::id> > 100).count(db) == 0);
 }
 
-EAGERLOAD_TEST("get and find by key; get names table and key when missing") {
+EAGERLOAD_TEST("get and find by key: get names table and key when missing") {
     seed_tasks(db);
     CHECK(get<Task>(db, 5).title == "task 5");
     CHECK(find<Task>(db, 5)->title == "task 5");

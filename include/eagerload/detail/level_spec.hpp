@@ -40,7 +40,9 @@ struct level_spec {
     const table_info* through = nullptr;
     std::size_t match_column = 0;           // of base.table, or of `through` (owner side)
     std::size_t through_target_column = 0;  // of `through`
-    col_type key_type{};
+
+    // The type of the parent keys the level matches (that of its match column).
+    col_type key_type() const { return (through ? through : base.table)->columns[match_column].type; }
 
     // Starts the layout: the parent key column (many_to_many), then segments[0].
     void begin(const select_spec& s);

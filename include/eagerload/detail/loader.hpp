@@ -47,10 +47,6 @@ private:
 };
 
 // --- keys ---------------------------------------------------------------------------
-template <class T>
-constexpr std::size_t table_of_key_index() {
-    return field_index<T, model<T>::key>;
-}
 
 template <class K>
 inline constexpr bool supported_key = std::is_integral_v<K> || std::is_same_v<K, std::string>;
@@ -112,7 +108,6 @@ template <class R, class Q>
 level_spec prefetch_level_spec(const Q& nested) {
     level_spec l;
     l.prefetch = true;
-    l.key_type = column_traits<member_type_of<R::owner_key>>::type;
     if constexpr (R::kind == relation_kind::many_to_many) {
         using J = typename R::through;
         l.through = &table_of<J>();
@@ -269,7 +264,7 @@ void prefetch_level(const database& db, std::span<typename Q::node_type* const> 
         constexpr bool children_unique = R::kind != relation_kind::many_to_many;
         if constexpr (L::query::statements > 1) run_loads<typename L::query, children_unique>(db, placed, load.q);
         using Owner = typename R::owner;
-        constexpr bool keys_can_repeat = !Unique || field_index<Owner, R::owner_key> != table_of_key_index<Owner>();
+        constexpr bool keys_can_repeat = !Unique || field_index<Owner, R::owner_key> != field_index<Owner, model<Owner>::key>;
         if constexpr (keys_can_repeat) {
             if (place.shared_keys) {
                 for (std::size_t p = 0; p < parents.size(); ++p) {
