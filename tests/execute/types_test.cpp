@@ -363,3 +363,18 @@ TEST_CASE("an enum stored as an unlisted value cannot be written") {
     CHECK_THROWS_WITH_AS(detail::to_param<detail::col_type::enum_text>(static_cast<Status>(42)),
                          doctest::Contains("typed::Status value 42 is not listed"), std::invalid_argument);
 }
+
+TEST_CASE("a PostgreSQL enum type reads, inserts, updates and compares as a text enum [postgresql]") {
+    eagerload_test::context ctx(dialect::postgresql);
+    auto& db = ctx.db;
+    detail::execute(db, "CREATE TYPE cell_status AS ENUM ('open', 'shipped', 'cancelled', 'lost')");
+    detail::execute(db, "CREATE TABLE cells (id BIGINT PRIMARY KEY, v cell_status NOT NULL)");
+    insert(db, StatusCell{1, Status::shipped});
+    detail::execute(db, "INSERT INTO cells VALUES (2, 'lost')");
+    CHECK(get<StatusCell>(db, 1).v == Status::shipped);
+    CHECK(select<StatusCell>().where(col<&StatusCell::v> == Status::shipped).count(db) == 1);
+    CHECK(update(db, StatusCell{1, Status::cancelled}) == 1);
+    CHECK(get<StatusCell>(db, 1).v == Status::cancelled);
+    CHECK_THROWS_WITH_AS(get<StatusCell>(db, 2), doctest::Contains("value 'lost' exactly in member type typed::Status"),
+                         conversion_error);
+}
