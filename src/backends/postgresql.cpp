@@ -262,8 +262,10 @@ public:
         if (batch.rows > 0) sink(batch);
     }
 
+    // A text enum's column may be a PostgreSQL enum type, which has no = with text[]:
+    // compared as text (a no-op cast on a text column, whose index stays usable).
     std::string in_list(std::string_view column_sql, col_type t, std::string_view ph) const override {
-        std::string r(column_sql);
+        std::string r = t == col_type::enum_text ? "CAST(" + std::string(column_sql) + " AS text)" : std::string(column_sql);
         r += " = ANY(CAST(";
         r += ph;
         r += " AS ";

@@ -73,6 +73,12 @@ struct DecimalCell {
     std::int64_t id;
     eagerload::decimal v;
 };
+struct HandItem {
+    std::int64_t id;
+    std::int16_t small;
+    eagerload::decimal price;
+    Status status;
+};
 }  // namespace typed
 
 template <>
@@ -100,6 +106,7 @@ BOOST_HANA_ADAPT_STRUCT(typed::TextCell, id, v);
 BOOST_HANA_ADAPT_STRUCT(typed::StatusCell, id, v);
 BOOST_HANA_ADAPT_STRUCT(typed::PriorityCell, id, v);
 BOOST_HANA_ADAPT_STRUCT(typed::DecimalCell, id, v);
+BOOST_HANA_ADAPT_STRUCT(typed::HandItem, id, small, price, status);
 
 template <>
 struct eagerload::model<typed::Item> {
@@ -112,6 +119,11 @@ struct eagerload::model<typed::Item> {
         static constexpr std::string_view table = "cells"; \
         static constexpr auto key = &T::id;                \
     }
+template <>
+struct eagerload::model<typed::HandItem> {
+    static constexpr std::string_view table = "items";
+    static constexpr auto key = &typed::HandItem::id;
+};
 EAGERLOAD_CELL_MODEL(typed::WideCell);
 EAGERLOAD_CELL_MODEL(typed::SmallCell);
 EAGERLOAD_CELL_MODEL(typed::RealCell);
@@ -359,6 +371,20 @@ EAGERLOAD_TEST("text that is no number does not read into a decimal") {
     CHECK(get<DecimalCell>(db, 2).v.str() == "12.50");
 }
 
+EAGERLOAD_TEST("a hand-made schema's SMALLINT, DECIMAL(12,2) and VARCHAR enum columns read exactly") {
+    detail::execute(db, "CREATE TABLE items (id BIGINT PRIMARY KEY, small SMALLINT NOT NULL, price DECIMAL(12,2) NOT NULL, "
+                        "status VARCHAR(20) NOT NULL)");
+    detail::execute(db, "INSERT INTO items VALUES (1, -7, 12.50, 'shipped'), (2, 300, 0.05, 'open')");
+    const auto a = select<HandItem>().order_by(asc<&HandItem::id>).all(db);
+    REQUIRE(a.size() == 2);
+    CHECK(a[0].small == -7);
+    CHECK(a[0].price == decimal("12.5"));  // "12.50" where the database keeps the scale (PostgreSQL, MariaDB)
+    CHECK(a[0].status == Status::shipped);
+    CHECK(a[1].price == decimal("0.05"));
+    CHECK(select<HandItem>().where(col<&HandItem::price> < decimal("1")).count(db) == 1);
+    CHECK(select<HandItem>().where(col<&HandItem::price> == decimal("12.5")).count(db) == 1);
+}
+
 TEST_CASE("an enum stored as an unlisted value cannot be written") {
     CHECK_THROWS_WITH_AS(detail::to_param<detail::col_type::enum_text>(static_cast<Status>(42)),
                          doctest::Contains("typed::Status value 42 is not listed"), std::invalid_argument);
@@ -373,6 +399,7 @@ TEST_CASE("a PostgreSQL enum type reads, inserts, updates and compares as a text
     detail::execute(db, "INSERT INTO cells VALUES (2, 'lost')");
     CHECK(get<StatusCell>(db, 1).v == Status::shipped);
     CHECK(select<StatusCell>().where(col<&StatusCell::v> == Status::shipped).count(db) == 1);
+    CHECK(select<StatusCell>().where(col<&StatusCell::v>.in({Status::shipped, Status::open})).count(db) == 1);
     CHECK(update(db, StatusCell{1, Status::cancelled}) == 1);
     CHECK(get<StatusCell>(db, 1).v == Status::cancelled);
     CHECK_THROWS_WITH_AS(get<StatusCell>(db, 2), doctest::Contains("value 'lost' exactly in member type typed::Status"),
