@@ -102,6 +102,12 @@ public:
     // One INSERT statement for many rows given column-major; appends its parameters.
     virtual std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
                                     params& ps) const = 0;
+
+    // --- column types ----------------------------------------------------------------
+    // A column in a SELECT list, as this database must be asked for it so that its text
+    // is exact for a member of type `t` (MariaDB prints FLOAT with 6 digits: it selects
+    // CAST(col AS DOUBLE)). Default: the column itself.
+    virtual std::string select_column(std::string column_sql, col_type t) const;
 };
 
 // The registry (src/backends/registry.cpp).
@@ -131,6 +137,8 @@ std::string format_double(double v);
 // for the backends that bind lists as JSON. `database` names who refuses NaN/infinity.
 std::string json_list(const std::vector<param>& items, const char* database);
 std::string json_rows(const std::vector<std::vector<param>>& columns, const char* database);
+// Lowercase hex of raw bytes: "00ff".
+std::string hex(std::string_view raw);
 // A JSON array of keys: [1,2,3] or ["a","b"].
 std::string json_keys(std::span<const long long> keys);
 std::string json_keys(std::span<const std::string_view> keys);
