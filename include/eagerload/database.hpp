@@ -27,6 +27,7 @@
 
 namespace soci {
 class connection_pool;
+class session;
 }
 
 namespace eagerload {
@@ -71,6 +72,7 @@ public:
     // charset=utf8mb4 unless it names one. database::open takes it as "mariadb:..." or "mysql:...".
     static database mariadb(std::string conn, open_options options = {});
     // Uses a soci::connection_pool the caller opened (every session already open) and owns.
+    // Every session must belong to the backend `d` names (error otherwise).
     // A session found dead is reopened with SOCI's session::reconnect(): its last
     // connection parameters, without any set-up statements the caller ran on it.
     static database from_pool(soci::connection_pool& pool, std::size_t size, dialect d,
@@ -78,8 +80,11 @@ public:
 
     dialect sql_dialect() const noexcept;
     std::size_t pool_size() const noexcept;
-    // The underlying SOCI pool, to run hand-written SOCI code on the same sessions
-    // (lease with pool.lease(), give back with pool.give_back()).
+    // The underlying SOCI pool. For hand-written SOCI prefer leased_session (below) or,
+    // inside a transaction, transaction::session(): a session leased from this pool
+    // directly is another session than the thread's transaction's (its writes are not
+    // part of the transaction), SOCI's lease() waits forever when the pool is empty,
+    // and eagerload neither checks nor reopens it.
     soci::connection_pool& soci_pool() const noexcept;
 
     detail::database_state& state() const noexcept { return *state_; }
@@ -114,6 +119,12 @@ public:
     void commit();
     void rollback();
     bool active() const noexcept { return active_; }
+    // The transaction's session, for hand-written SOCI: what runs on it is part of the
+    // transaction (committed and rolled back with it). Use it on one thread at a time,
+    // as every SOCI session. A hand-written statement that fails is not recorded by
+    // eagerload; commit() still throws transaction_aborted if the database ended the
+    // transaction. Throws error once the transaction is committed or rolled back.
+    soci::session& session() const;
 
 private:
     void finish(const char* sql);
@@ -121,6 +132,33 @@ private:
     std::size_t slot_;
     std::thread::id thread_;  // the thread that opened it: the one pinned to slot_
     bool active_ = true;
+};
+
+// A session for hand-written SOCI, held until destruction:
+//
+//   eagerload::leased_session s(db);
+//   *s << "UPDATE stock SET n = n - 1 WHERE id = :id", soci::use(id);
+//
+// Inside a transaction of this thread (and database) it is that transaction's session,
+// so the hand-written statements are part of it. Otherwise a session of the pool, leased
+// as eagerload's own statements lease one: waiting at most open_options::lease_timeout
+// (pool_timeout), checked and reopened if its connection died. A lease that can never
+// succeed, because this very thread holds every session of the pool (leased_sessions,
+// a transaction), fails at once with an error instead of waiting.
+class leased_session {
+public:
+    explicit leased_session(const database& db);
+    ~leased_session();
+    leased_session(const leased_session&) = delete;
+    leased_session& operator=(const leased_session&) = delete;
+    soci::session& operator*() const noexcept { return *session_; }
+    soci::session* operator->() const noexcept { return session_; }
+
+private:
+    database db_;
+    std::size_t slot_;
+    bool owned_;  // leased here (false: the thread's transaction's session)
+    soci::session* session_;
 };
 
 }  // namespace eagerload

@@ -46,6 +46,14 @@ struct backend_quirks {
     // The column type of a timestamp in hand-written DDL. MariaDB's TIMESTAMP converts
     // to and from the session time zone, stops in 2038 and auto-updates: DATETIME.
     const char* timestamp_ddl_type;
+    // Writers lock rows, not the database: two transactions that lock two rows in
+    // opposite order deadlock, and the database rolls one back (PostgreSQL, MariaDB/InnoDB).
+    // SQLite has one writer at a time.
+    bool row_level_locks;
+    // The 64-bit integer key type in hand-written DDL, as the database's own tools write
+    // it: SQLite's `INTEGER PRIMARY KEY` (a rowid alias, 64-bit; SOCI read it through 32
+    // bits), BIGINT elsewhere (PostgreSQL's integer is 32-bit).
+    const char* integer_key_ddl_type;
 };
 
 const backend_quirks& quirks_of(eagerload::dialect d);
