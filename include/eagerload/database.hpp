@@ -62,14 +62,20 @@ struct open_options {
 
 class database {
 public:
-    // "sqlite:PATH", "sqlite::memory:", "postgresql:CONNINFO" (libpq key=value form,
-    // e.g. "postgresql:host=127.0.0.1 port=5432 dbname=app user=app password=secret"), or
-    // "mariadb:CONN" / "mysql:CONN" (SOCI's MySQL form, see mariadb()).
+    // "sqlite:PATH", "sqlite::memory:";
+    // "postgresql://user:password@host:5432/app?sslmode=require" or "postgres://..." (libpq
+    // URIs, percent-encoded), or "postgresql:CONNINFO" (libpq key=value, e.g.
+    // "postgresql:host=127.0.0.1 port=5432 dbname=app user=app password='my secret'");
+    // "mariadb://user:password@host:3306/app" or "mysql://...", or "mariadb:CONN" /
+    // "mysql:CONN" (SOCI's MySQL key=value form, see mariadb()).
+    // A password never appears in a message (docs/reliability.md, "Connection strings").
     static database open(std::string_view url, open_options options = {});
     static database sqlite(std::string path, open_options options = {});
+    // A libpq URI or key=value conninfo, as open() takes them without "postgresql:".
     static database postgresql(std::string conninfo, open_options options = {});
-    // SOCI's MySQL form, e.g. "db=app user=app password=secret host=127.0.0.1 port=3306";
-    // charset=utf8mb4 unless it names one. database::open takes it as "mariadb:..." or "mysql:...".
+    // SOCI's MySQL form, e.g. "db=app user=app password='my secret' host=127.0.0.1 port=3306"
+    // (values quoted with '...', \' and \\ inside), or a mariadb:// / mysql:// URI; an
+    // unknown or repeated key is an error. charset=utf8mb4 unless it names one.
     static database mariadb(std::string conn, open_options options = {});
     // Uses a soci::connection_pool the caller opened (every session already open) and owns.
     // Every session must belong to the backend `d` names (error otherwise).
