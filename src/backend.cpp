@@ -23,6 +23,10 @@ void backend::begin(soci::session& s, isolation level, bool read_only) const {
 
 std::string backend::error_state(const std::exception&) const { return {}; }
 
+bool backend::in_transaction(soci::session&, bool) const noexcept { return true; }
+
+connection_spec backend::parse_connection(std::string_view s) const { return {std::string(s), std::string(s), {}}; }
+
 bool backend::set_statement_timeout(soci::session&, std::chrono::milliseconds) const { return false; }
 
 void backend::quote(std::string& out, std::string_view name) const {

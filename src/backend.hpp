@@ -25,6 +25,13 @@ namespace eagerload::detail {
 
 struct table_info;
 
+// A connection string as a backend read it.
+struct connection_spec {
+    std::string target;                // what the backend's open() hands to SOCI
+    std::string description;           // for messages: every secret as ***
+    std::vector<std::string> secrets;  // every form of every secret, scrubbed from any message we pass on
+};
+
 class backend {
 public:
     virtual ~backend() = default;
@@ -108,6 +115,22 @@ public:
     // is exact for a member of type `t` (MariaDB prints FLOAT with 6 digits: it selects
     // CAST(col AS DOUBLE)). Default: the column itself.
     virtual std::string select_column(std::string column_sql, col_type t) const;
+    // --- connections and transactions -----------------------------------------------
+    // The name SOCI gives this backend's sessions (soci::session::get_backend_name()):
+    // database::from_pool checks the caller's sessions against it.
+    virtual const char* soci_name() const noexcept = 0;
+    // Whether `s` is still inside the transaction begin() started, able to commit it:
+    // false once the database rolled it back (PostgreSQL after any failed statement,
+    // MariaDB after a deadlock), hand-written SQL ended it, or the connection is gone.
+    // `after_failure`: a statement failed in the transaction since it began (a backend
+    // that reads a status flag the failure left stale asks the server instead).
+    // Never throws. Default: true (cannot tell).
+    virtual bool in_transaction(soci::session& s, bool after_failure) const noexcept;
+    // Reads what the caller gave: database::open's text after "scheme:", a whole URI
+    // ("postgresql://..."), or what the backend's factory (database::postgresql()) got.
+    // Throws connection_string_error (src/connection_string.hpp), whose message holds no
+    // value. Default: the text is the target as is, with no secret (SQLite's path).
+    virtual connection_spec parse_connection(std::string_view s) const;
 };
 
 // The registry (src/backends/registry.cpp).

@@ -19,19 +19,24 @@ namespace eagerload::detail {
 
 class database_state {
 public:
-    // `target` is what open() connected to, "" for a pool the caller opened.
+    // `spec` is what open() connected to, empty for a pool the caller opened.
     database_state(const backend& be, std::unique_ptr<soci::connection_pool> owned, soci::connection_pool* pool,
-                   std::size_t size, std::string target, const open_options& options);
+                   std::size_t size, connection_spec spec, const open_options& options);
 
     const backend& be() const noexcept { return be_; }
     soci::connection_pool& pool() noexcept { return *pool_; }
     std::size_t size() const noexcept { return size_; }
     // For messages: `postgresql database "host=... password=***"`.
     const std::string& description() const noexcept { return description_; }
+    // `text` (a message of SOCI or the client library) with every secret of the
+    // connection string redacted, in any form.
+    std::string scrub(std::string_view text) const;
 
     // A session of the pool for the caller alone, waiting at most the lease timeout
     // (then pool_timeout). A session marked suspect is checked first, and reopened if
-    // its connection is gone (connection_error when it cannot be).
+    // its connection is gone (connection_error when it cannot be). When the calling
+    // thread itself holds every session (eagerload leases, transactions), it throws
+    // error at once: no other thread can give one back.
     std::size_t lease();
     void give_back(std::size_t slot) noexcept;
     // After a failure on `slot`: whether its connection is gone. If it is, every
@@ -58,6 +63,10 @@ public:
     void mark_failed(std::size_t slot, const std::string& what);
     // The failure recorded in `thread`'s transaction: nullopt when none failed.
     std::optional<std::string> failure(std::thread::id thread) const;
+    // The transaction pinned on `slot` is over on the database's side (rolled back after
+    // a failure or a deadlock, or ended by hand-written SQL): throws transaction_aborted
+    // (connection_error when the connection is gone). `sql`: what was about to run.
+    [[noreturn]] void throw_not_in_transaction(std::size_t slot, std::thread::id thread, const std::string& sql);
 
 private:
     void reopen(std::size_t slot);
@@ -69,8 +78,10 @@ private:
     std::chrono::milliseconds lease_timeout_;
     std::optional<std::chrono::milliseconds> statement_timeout_;
     std::string target_;  // to reopen sessions: holds the password, never put it in a message
+    std::vector<std::string> secrets_;
     std::string description_;
     std::unique_ptr<std::atomic<bool>[]> suspect_;  // per slot: check the connection before use
+    std::unique_ptr<std::atomic<std::thread::id>[]> holders_;  // per slot: the thread that leased it
     std::mutex counters_mutex_;
     std::vector<query_counter*> counters_;
     std::atomic<std::size_t> active_counters_{0};
@@ -95,10 +106,12 @@ void open_session(const backend& be, soci::session& s, const std::string& target
 
 // A session for one statement: the thread's pinned one (inside a transaction) or a
 // pooled one, given back on destruction. An exception that leaves the lease marks
-// the transaction it ran in as failed.
+// the transaction it ran in as failed. Inside a transaction that the database already
+// ended (rolled back after a failure or a deadlock), it throws transaction_aborted
+// instead of letting `sql` run outside it.
 class session_lease {
 public:
-    explicit session_lease(database_state& st);
+    explicit session_lease(database_state& st, const std::string& sql = {});
     ~session_lease();
     session_lease(const session_lease&) = delete;
     session_lease& operator=(const session_lease&) = delete;

@@ -135,7 +135,7 @@ void backend::fetch(soci::session& s, const std::string& sql, const params& ps, 
 void fetch(const database& db, const std::string& sql, const params& ps, std::span<const column_source> columns,
            const batch_sink& sink, std::size_t expected_rows) {
     database_state& state = db.state();
-    session_lease lease(state);
+    session_lease lease(state, sql);
     state.record(sql);
     const std::size_t batch_rows =
         expected_rows == 0 ? default_batch_rows : std::clamp<std::size_t>(expected_rows, 1, max_batch_rows);
@@ -154,7 +154,7 @@ void fetch(const database& db, const std::string& sql, const params& ps, std::sp
 
 std::size_t execute(const database& db, const std::string& sql, const params& ps) {
     database_state& state = db.state();
-    session_lease lease(state);
+    session_lease lease(state, sql);
     state.record(sql);
     try {
         return state.be().execute(lease.session(), sql, ps);

@@ -27,6 +27,7 @@
 
 namespace soci {
 class connection_pool;
+class session;
 }
 
 namespace eagerload {
@@ -61,16 +62,23 @@ struct open_options {
 
 class database {
 public:
-    // "sqlite:PATH", "sqlite::memory:", "postgresql:CONNINFO" (libpq key=value form,
-    // e.g. "postgresql:host=127.0.0.1 port=5432 dbname=app user=app password=secret"), or
-    // "mariadb:CONN" / "mysql:CONN" (SOCI's MySQL form, see mariadb()).
+    // "sqlite:PATH", "sqlite::memory:";
+    // "postgresql://user:password@host:5432/app?sslmode=require" or "postgres://..." (libpq
+    // URIs, percent-encoded), or "postgresql:CONNINFO" (libpq key=value, e.g.
+    // "postgresql:host=127.0.0.1 port=5432 dbname=app user=app password='my secret'");
+    // "mariadb://user:password@host:3306/app" or "mysql://...", or "mariadb:CONN" /
+    // "mysql:CONN" (SOCI's MySQL key=value form, see mariadb()).
+    // A password never appears in a message (docs/reliability.md, "Connection strings").
     static database open(std::string_view url, open_options options = {});
     static database sqlite(std::string path, open_options options = {});
+    // A libpq URI or key=value conninfo, as open() takes them without "postgresql:".
     static database postgresql(std::string conninfo, open_options options = {});
-    // SOCI's MySQL form, e.g. "db=app user=app password=secret host=127.0.0.1 port=3306";
-    // charset=utf8mb4 unless it names one. database::open takes it as "mariadb:..." or "mysql:...".
+    // SOCI's MySQL form, e.g. "db=app user=app password='my secret' host=127.0.0.1 port=3306"
+    // (values quoted with '...', \' and \\ inside), or a mariadb:// / mysql:// URI; an
+    // unknown or repeated key is an error. charset=utf8mb4 unless it names one.
     static database mariadb(std::string conn, open_options options = {});
     // Uses a soci::connection_pool the caller opened (every session already open) and owns.
+    // Every session must belong to the backend `d` names (error otherwise).
     // A session found dead is reopened with SOCI's session::reconnect(): its last
     // connection parameters, without any set-up statements the caller ran on it.
     static database from_pool(soci::connection_pool& pool, std::size_t size, dialect d,
@@ -78,8 +86,11 @@ public:
 
     dialect sql_dialect() const noexcept;
     std::size_t pool_size() const noexcept;
-    // The underlying SOCI pool, to run hand-written SOCI code on the same sessions
-    // (lease with pool.lease(), give back with pool.give_back()).
+    // The underlying SOCI pool. For hand-written SOCI prefer leased_session (below) or,
+    // inside a transaction, transaction::session(): a session leased from this pool
+    // directly is another session than the thread's transaction's (its writes are not
+    // part of the transaction), SOCI's lease() waits forever when the pool is empty,
+    // and eagerload neither checks nor reopens it.
     soci::connection_pool& soci_pool() const noexcept;
 
     detail::database_state& state() const noexcept { return *state_; }
@@ -114,6 +125,12 @@ public:
     void commit();
     void rollback();
     bool active() const noexcept { return active_; }
+    // The transaction's session, for hand-written SOCI: what runs on it is part of the
+    // transaction (committed and rolled back with it). Use it on one thread at a time,
+    // as every SOCI session. A hand-written statement that fails is not recorded by
+    // eagerload; commit() still throws transaction_aborted if the database ended the
+    // transaction. Throws error once the transaction is committed or rolled back.
+    soci::session& session() const;
 
 private:
     void finish(const char* sql);
@@ -121,6 +138,33 @@ private:
     std::size_t slot_;
     std::thread::id thread_;  // the thread that opened it: the one pinned to slot_
     bool active_ = true;
+};
+
+// A session for hand-written SOCI, held until destruction:
+//
+//   eagerload::leased_session s(db);
+//   *s << "UPDATE stock SET n = n - 1 WHERE id = :id", soci::use(id);
+//
+// Inside a transaction of this thread (and database) it is that transaction's session,
+// so the hand-written statements are part of it. Otherwise a session of the pool, leased
+// as eagerload's own statements lease one: waiting at most open_options::lease_timeout
+// (pool_timeout), checked and reopened if its connection died. A lease that can never
+// succeed, because this very thread holds every session of the pool (leased_sessions,
+// a transaction), fails at once with an error instead of waiting.
+class leased_session {
+public:
+    explicit leased_session(const database& db);
+    ~leased_session();
+    leased_session(const leased_session&) = delete;
+    leased_session& operator=(const leased_session&) = delete;
+    soci::session& operator*() const noexcept { return *session_; }
+    soci::session* operator->() const noexcept { return session_; }
+
+private:
+    database db_;
+    std::size_t slot_;
+    bool owned_;  // leased here (false: the thread's transaction's session)
+    soci::session* session_;
 };
 
 }  // namespace eagerload

@@ -12,10 +12,12 @@
 #include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 #include "../backend.hpp"
+#include "../connection_string.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/model.hpp"
 
@@ -80,15 +82,52 @@ std::string wrap_placeholders(const std::string& sql, params& ps) {
     return out;
 }
 
-// True when the SOCI MySQL connection string names a charset itself.
-bool has_charset(const std::string& conn) {
-    for (std::size_t pos = conn.find("charset"); pos != std::string::npos; pos = conn.find("charset", pos + 1)) {
-        const bool starts_word = pos == 0 || conn[pos - 1] == ' ' || conn[pos - 1] == '\t';
-        std::size_t after = pos + 7;
-        while (after < conn.size() && (conn[after] == ' ' || conn[after] == '\t')) ++after;
-        if (starts_word && after < conn.size() && conn[after] == '=') return true;
+// Every key SOCI 4.0.3's MySQL backend reads; it ignores any other silently.
+constexpr std::string_view known_keys[] = {"host",        "user",   "password", "pass",    "db",
+                                           "dbname",      "service", "port",    "unix_socket", "sslca",
+                                           "sslcert",     "sslkey", "local_infile", "charset", "reconnect",
+                                           "connect_timeout", "read_timeout", "write_timeout"};
+constexpr std::string_view secret_keys[] = {"password", "pass"};
+
+// A mysql:// / mariadb:// URI or SOCI's key=value form as SOCI's keys; utf8mb4 unless
+// it names a charset: anything less loses 4-byte UTF-8 (emoji).
+conn_params mariadb_params(std::string_view s) {
+    static constexpr std::string_view schemes[] = {"mariadb", "mysql"};
+    conn_params ps;
+    if (is_uri(s, schemes)) {
+        const conn_uri u = parse_uri(s);
+        if (u.hosts.size() > 1) throw connection_string_error("a MariaDB URI names one host, not a list");
+        if (u.has_user) ps.push_back({"user", u.user});
+        if (u.has_password) ps.push_back({"password", u.password});
+        if (!u.hosts.empty() && !u.hosts[0].host.empty()) ps.push_back({"host", u.hosts[0].host});
+        if (!u.hosts.empty() && !u.hosts[0].port.empty()) ps.push_back({"port", u.hosts[0].port});
+        if (u.has_path && !u.path.empty()) ps.push_back({"db", u.path});
+        ps.insert(ps.end(), u.query.begin(), u.query.end());
+    } else {
+        ps = parse_key_value(s);
     }
-    return false;
+    auto canonical = [](std::string_view k) -> std::string_view {
+        if (k == "pass") return "password";
+        if (k == "dbname" || k == "service") return "db";
+        return k;
+    };
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+        if (std::find(std::begin(known_keys), std::end(known_keys), ps[i].key) == std::end(known_keys))
+            throw connection_string_error("unknown key \"" + ps[i].key +
+                                          "\" (SOCI's MySQL backend would ignore it): known keys are host, port, "
+                                          "user, password, db, unix_socket, charset, sslca, sslcert, sslkey, "
+                                          "local_infile, reconnect, connect_timeout, read_timeout, write_timeout");
+        for (std::size_t j = 0; j < i; ++j)
+            if (canonical(ps[j].key) == canonical(ps[i].key))
+                throw connection_string_error("the key \"" + ps[i].key + "\" is given twice (SOCI would take the first)");
+    }
+    return ps;
+}
+
+// The MariaDB connection SOCI opened (see the same function in sqlite.cpp for why
+// UBSan's vptr check is off here).
+[[gnu::no_sanitize("vptr")]] MYSQL* connection(soci::session& s) {
+    return static_cast<soci::mysql_session_backend*>(s.get_backend())->conn_;
 }
 
 class mariadb_impl final : public backend {
@@ -96,12 +135,13 @@ public:
     dialect kind() const noexcept override { return dialect::mariadb; }
     const char* name() const noexcept override { return "mariadb"; }
     std::vector<std::string_view> schemes() const override { return {"mariadb", "mysql"}; }
-    const char* url_example() const noexcept override { return "mariadb:db=D user=U host=H port=P"; }
+    const char* url_example() const noexcept override {
+        return "mariadb:db=D user=U host=H port=P\", \"mariadb://U:PASSWORD@H:P/D";
+    }
 
-    // `target`: SOCI's MySQL form, "db=D user=U password=X host=H port=P [charset=C]".
-    // utf8mb4 unless it names a charset: anything less loses 4-byte UTF-8 (emoji).
+    // `target`: SOCI's MySQL form, from parse_connection.
     void open(soci::session& s, const std::string& target) const override {
-        s.open(soci::mysql, has_charset(target) ? target : target + " charset=utf8mb4");
+        s.open(soci::mysql, target);
         // sql_mode: strict (an out-of-range or too-long value is an error, not a silent
         // truncation); NO_BACKSLASH_ESCAPES (a backslash in a string literal is a
         // backslash, as in standard SQL; SOCI's escaping follows it); no ANSI_QUOTES:
@@ -263,6 +303,40 @@ public:
         ps.push_back(param::text(json_rows(columns, "MariaDB")));
         return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values + " FROM JSON_TABLE(:p" +
                std::to_string(ps.size()) + ", '$[*]' COLUMNS (" + defs + ")) AS `el_rows`";
+    }
+
+    const char* soci_name() const noexcept override { return "mysql"; }
+    // The server sends SERVER_STATUS_IN_TRANS with every OK and end-of-rows packet: read
+    // without a round trip. An error packet carries no status, and a ping (SOCI's
+    // is_connected) does not refresh it: after a deadlock (1213) the flag still says "in
+    // a transaction" though InnoDB rolled it back. So after a failure, ask the server.
+    bool in_transaction(soci::session& s, bool after_failure) const noexcept override {
+        try {
+            MYSQL* conn = connection(s);
+            if (!after_failure && mysql_errno(conn) == 0) return (conn->server_status & SERVER_STATUS_IN_TRANS) != 0;
+            int in = 0;
+            s << "SELECT @@in_transaction", soci::into(in);
+            return in != 0;
+        } catch (...) {  // the connection is gone: no transaction either
+            return false;
+        }
+    }
+
+    // mysql://U:P@H:PORT/DB?charset=... and mariadb://..., or SOCI's key=value form with
+    // quoted values. The target is SOCI's form with every value quoted.
+    connection_spec parse_connection(std::string_view s) const override {
+        conn_params ps = mariadb_params(s);
+        connection_spec spec;
+        spec.description = describe(ps, secret_keys);
+        for (const conn_param& p : ps)
+            if ((p.key == "password" || p.key == "pass") && !p.value.empty()) {
+                spec.secrets.push_back(p.value);
+                spec.secrets.push_back(percent_encode(p.value));
+            }
+        if (std::none_of(ps.begin(), ps.end(), [](const conn_param& p) { return p.key == "charset"; }))
+            ps.push_back({"charset", "utf8mb4"});
+        spec.target = render_key_value(ps);
+        return spec;
     }
 };
 

@@ -6,10 +6,12 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
 #include "../backend.hpp"
+#include "../connection_string.hpp"
 #include "../convert.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/model.hpp"
@@ -196,12 +198,59 @@ PGresult* run(soci::session& s, const std::string& sql, const params& ps, ExecSt
                           field(PG_DIAG_TABLE_NAME), field(PG_DIAG_CONSTRAINT_NAME));
 }
 
+// libpq's keys that hold secrets.
+constexpr std::string_view secret_keys[] = {"password", "sslpassword"};
+
+// libpq's keywords (PQconndefaults), and "ssl", which libpq's URIs take for sslmode=require.
+bool libpq_knows(std::string_view key) {
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> out;
+        if (PQconninfoOption* options = PQconndefaults()) {
+            for (const PQconninfoOption* o = options; o->keyword; ++o) out.emplace_back(o->keyword);
+            PQconninfoFree(options);
+            out.emplace_back("ssl");
+        }
+        return out;
+    }();
+    return keys.empty() || std::find(keys.begin(), keys.end(), key) != keys.end();  // empty: out of memory, libpq checks
+}
+
+// A libpq URI or key=value conninfo as the pairs libpq would read from it.
+conn_params postgresql_params(std::string_view s) {
+    static constexpr std::string_view schemes[] = {"postgresql", "postgres"};
+    if (!is_uri(s, schemes)) return parse_key_value(s);
+    const conn_uri u = parse_uri(s);
+    conn_params ps;
+    if (u.has_user) ps.push_back({"user", u.user});
+    if (u.has_password) ps.push_back({"password", u.password});
+    if (!u.hosts.empty()) {
+        std::string hosts, ports;
+        bool any_port = false;
+        for (std::size_t i = 0; i < u.hosts.size(); ++i) {
+            if (i) {
+                hosts += ',';
+                ports += ',';
+            }
+            hosts += u.hosts[i].host;
+            ports += u.hosts[i].port;
+            any_port = any_port || !u.hosts[i].port.empty();
+        }
+        if (hosts.find_first_not_of(',') != std::string::npos) ps.push_back({"host", hosts});
+        if (any_port) ps.push_back({"port", ports});
+    }
+    if (u.has_path && !u.path.empty()) ps.push_back({"dbname", u.path});
+    ps.insert(ps.end(), u.query.begin(), u.query.end());
+    return ps;
+}
+
 class postgresql_impl final : public backend {
 public:
     dialect kind() const noexcept override { return dialect::postgresql; }
     const char* name() const noexcept override { return "postgresql"; }
     std::vector<std::string_view> schemes() const override { return {"postgresql", "postgres"}; }
-    const char* url_example() const noexcept override { return "postgresql:host=H port=P dbname=D user=U"; }
+    const char* url_example() const noexcept override {
+        return "postgresql:host=H port=P dbname=D user=U\", \"postgresql://U:PASSWORD@H:P/D?sslmode=require";
+    }
 
     void open(soci::session& s, const std::string& target) const override {
         s.open(soci::postgresql, target);
@@ -322,6 +371,40 @@ public:
             arrays += "CAST(:p" + std::to_string(ps.size()) + " AS " + array_type(t.columns[c].type) + ")";
         }
         return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT * FROM unnest(" + arrays + ")";
+    }
+
+    const char* soci_name() const noexcept override { return "postgresql"; }
+    // libpq tracks it from every result, without a round trip: INERROR after a failed
+    // statement (the transaction is aborted), IDLE once it ended, UNKNOWN when the
+    // connection is bad.
+    bool in_transaction(soci::session& s, bool) const noexcept override {
+        return PQtransactionStatus(connection(s)) == PQTRANS_INTRANS;
+    }
+
+    // URIs (postgresql://, postgres://) and key=value conninfo, quoted values included.
+    // SOCI 4.0.3 re-splits a conninfo at every space (a quoted 'my secret' breaks) and
+    // cannot take a URI without '='; libpq reads both. So the target is always the URI
+    // form with every key in the query, percent-encoded: postgresql://?host=h&password=p,
+    // which SOCI passes through untouched (one token, at least one '=').
+    connection_spec parse_connection(std::string_view s) const override {
+        const conn_params ps = postgresql_params(s);
+        // An unknown keyword (a misspelt "pasword") would be shown in messages: refuse it
+        // first, by name only (libpq would refuse it too).
+        for (const conn_param& p : ps)
+            if (!libpq_knows(p.key))
+                throw connection_string_error("unknown key \"" + p.key + "\" (not a libpq connection keyword)");
+        connection_spec spec;
+        for (const conn_param& p : ps) {
+            spec.target += spec.target.empty() ? "postgresql://?" : "&";
+            spec.target += percent_encode(p.key) + '=' + percent_encode(p.value);
+            for (std::string_view k : secret_keys)
+                if (p.key == k && !p.value.empty()) {
+                    spec.secrets.push_back(p.value);
+                    spec.secrets.push_back(percent_encode(p.value));
+                }
+        }
+        spec.description = describe(ps, secret_keys);
+        return spec;
     }
 };
 

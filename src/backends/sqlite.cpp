@@ -268,6 +268,14 @@ public:
         if (!limit_ph && offset_ph) return " LIMIT -1 OFFSET " + *offset_ph;  // no OFFSET without LIMIT
         return backend::limit_offset(limit_ph, offset_ph);
     }
+
+    const char* soci_name() const noexcept override { return "sqlite3"; }
+    // sqlite3_get_autocommit: 0 inside BEGIN ... COMMIT; SQLite leaves autocommit mode
+    // at BEGIN and returns to it when the transaction ends, by COMMIT or by an automatic
+    // rollback (disk full, I/O error).
+    bool in_transaction(soci::session& s, bool) const noexcept override {
+        return sqlite3_get_autocommit(connection(s)) == 0;
+    }
 };
 
 }  // namespace

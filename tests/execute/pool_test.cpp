@@ -2,6 +2,7 @@
 // is bounded by lease_timeout.
 #include <doctest/doctest.h>
 #include <soci/soci.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <chrono>
@@ -114,4 +115,35 @@ TEST_CASE("a negative lease_timeout is refused at open") {
     open_options o;
     o.lease_timeout = std::chrono::milliseconds(-1);
     CHECK_THROWS_WITH_AS(database::open("sqlite::memory:", o), doctest::Contains("lease_timeout"), error);
+}
+
+TEST_CASE("from_pool refuses sessions of another backend than the one named, and sessions not open [sqlite]") {
+    soci::connection_pool pool(2);
+    pool.at(0).open(soci::sqlite3, "db=:memory:");
+    pool.at(1).open(soci::sqlite3, "db=:memory:");
+    for (dialect d : {dialect::postgresql, dialect::mariadb}) {
+        try {
+            (void)database::from_pool(pool, 2, d);
+            FAIL("from_pool took sqlite3 sessions as " << to_string(d) << " ones");
+        } catch (const error& e) {
+            const std::string what = e.what();
+            CHECK(what.find("session 0") != std::string::npos);
+            CHECK(what.find("\"sqlite3\"") != std::string::npos);
+            CHECK(what.find(to_string(d)) != std::string::npos);
+        }
+    }
+    CHECK(database::from_pool(pool, 2, dialect::sqlite).pool_size() == 2);  // the right one is fine
+    soci::connection_pool half(2);
+    half.at(0).open(soci::sqlite3, "db=:memory:");  // session 1 never opened
+    CHECK_THROWS_WITH_AS(database::from_pool(half, 2, dialect::sqlite), doctest::Contains("session 1 is not open"),
+                         error);
+}
+
+TEST_CASE("from_pool refuses PostgreSQL sessions named as another backend [postgresql]") {
+    soci::connection_pool pool(1);
+    pool.at(0).open(soci::postgresql, eagerload_test::postgres_base());
+    CHECK_THROWS_WITH_AS(database::from_pool(pool, 1, dialect::sqlite), doctest::Contains("\"postgresql\""), error);
+    CHECK_THROWS_WITH_AS(database::from_pool(pool, 1, dialect::mariadb), doctest::Contains("\"postgresql\""), error);
+    auto db = database::from_pool(pool, 1, dialect::postgresql);
+    CHECK(eagerload::detail::execute(db, "CREATE TEMPORARY TABLE el_from_pool (id integer)") == 0);
 }

@@ -1,5 +1,9 @@
 // Transactions commit or roll back as a unit, and pin one session to their thread.
+#include <soci/soci.h>
+
+#include <chrono>
 #include <future>
+#include <latch>
 #include <memory>
 #include <thread>
 
@@ -10,6 +14,7 @@
 #include "eagerload/relation.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
+#include "eagerload/update.hpp"
 
 using namespace eagerload;
 using models::User;
@@ -206,4 +211,139 @@ EAGERLOAD_TEST("an error the database never saw (a NULL for a non-optional membe
     insert(db, Note{2, "b"});
     tx.commit();  // on both backends: the statement itself succeeded
     CHECK(select<Note>().count(db) == 2);
+}
+
+namespace {
+// A hand-written SOCI insert of a user, as application code writes one.
+void insert_by_hand(soci::session& s, const eagerload_test::context& ctx, long long id) {
+    std::string name = "hand " + std::to_string(id), email = std::to_string(id) + "@hand";
+    s << "INSERT INTO " + ctx.quoted("users") + " (id, name, email) VALUES (:id, :name, :email)", soci::use(id),
+        soci::use(name), soci::use(email);
+}
+}  // namespace
+
+EAGERLOAD_TEST("hand-written SOCI on transaction::session() is rolled back and committed with the transaction") {
+    create_table<User>(db);
+    // A pool of two: a session leased from soci_pool() would be the other one, outside
+    // the transaction. Then a pool of one: leasing from soci_pool() would wait forever.
+    for (std::size_t pool_size : {std::size_t(2), std::size_t(1)}) {
+        CAPTURE(pool_size);
+        auto pool = ctx.open(pool_size);
+        {
+            transaction tx(pool);
+            insert(pool, User{1, "a", "a@x", {}});
+            insert_by_hand(tx.session(), ctx, 2);
+            CHECK(select<User>().count(pool) == 2);  // the transaction sees its own hand-written write
+            tx.rollback();
+        }
+        CHECK(select<User>().count(pool) == 0);
+        {
+            transaction tx(pool);
+            insert_by_hand(tx.session(), ctx, 3);
+            {
+                leased_session s(pool);  // inside the thread's transaction: the transaction's session
+                CHECK(&*s == &tx.session());
+                insert_by_hand(*s, ctx, 4);
+            }
+            insert(pool, User{5, "e", "e@x", {}});
+            tx.commit();
+            CHECK_THROWS_WITH_AS((void)tx.session(), doctest::Contains("already committed"), error);
+        }
+        CHECK(select<User>().count(db) == 3);
+        erase(pool, col<&User::id> > 0);
+    }
+}
+
+EAGERLOAD_TEST("a session this thread already holds is never waited for: a second lease fails at once") {
+    create_table<User>(db);  // db: a pool of one, lease_timeout 30 s
+    for (std::size_t pool_size : {std::size_t(1), std::size_t(2)}) {
+        CAPTURE(pool_size);
+        auto pool = ctx.open(pool_size);
+        const auto start = std::chrono::steady_clock::now();
+        {
+            std::vector<std::unique_ptr<leased_session>> held;  // hand-written SOCI holding every session
+            for (std::size_t i = 0; i < pool_size; ++i) held.push_back(std::make_unique<leased_session>(pool));
+            try {
+                (void)select<User>().count(pool);
+                FAIL("expected an error: this thread holds every session");
+            } catch (const pool_timeout&) {
+                FAIL("waited for a session only this thread could give back");
+            } catch (const error& e) {
+                const std::string what = e.what();
+                CHECK(what.find("this thread already holds every session") != std::string::npos);
+                CHECK(what.find("pool_size = " + std::to_string(pool_size)) != std::string::npos);
+                CHECK(what.find("transaction::session()") != std::string::npos);
+            }
+            CHECK_THROWS_WITH_AS(transaction{pool}, doctest::Contains("already holds every session"), error);
+            CHECK_THROWS_WITH_AS(leased_session{pool}, doctest::Contains("already holds every session"), error);
+        }
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+        CHECK(select<User>().count(pool) == 0);  // given back: the pool works again
+        leased_session one(pool);
+        if (pool_size > 1) CHECK(select<User>().count(pool) == 0);  // a free session remains
+    }
+}
+
+EAGERLOAD_TEST("a deadlock victim's transaction: later statements and commit() throw transaction_aborted") {
+    if (!ctx.quirks().row_level_locks) {
+        MESSAGE("no row-level locks on this backend: two writers cannot deadlock on two rows");
+        return;
+    }
+    create_table<User>(db);
+    insert(db, User{1, "a", "a@x", {}});
+    insert(db, User{2, "b", "b@x", {}});
+    auto pool = ctx.open(2);
+    struct outcome {
+        bool failed = false;         // its second update failed (the deadlock victim)
+        bool later_aborted = false;  // a statement after the failure threw transaction_aborted
+        bool commit_aborted = false;
+        bool committed = false;
+        std::string error;
+    };
+    std::latch both_locked(2);
+    auto run = [&](std::int64_t first, std::int64_t second, outcome& o) {
+        try {
+            transaction tx(pool);
+            update<User>().set<&User::name>("by " + std::to_string(first)).where(col<&User::id> == first).execute(pool);
+            both_locked.arrive_and_wait();
+            try {
+                update<User>().set<&User::name>("by " + std::to_string(first)).where(col<&User::id> == second).execute(pool);
+            } catch (const database_error& e) {  // caught by the caller, who goes on
+                o.failed = true;
+                o.error = e.what();
+                try {
+                    insert(pool, User{10 + first, "after", "after@x", {}});
+                } catch (const transaction_aborted&) {
+                    o.later_aborted = true;
+                }
+            }
+            try {
+                tx.commit();
+                o.committed = true;
+            } catch (const transaction_aborted&) {
+                o.commit_aborted = true;
+            }
+        } catch (const std::exception& e) {
+            o.error += std::string(" unexpected: ") + e.what();
+        }
+    };
+    outcome one, two;
+    std::thread a([&] { run(1, 2, one); });
+    std::thread b([&] { run(2, 1, two); });
+    a.join();
+    b.join();
+    CAPTURE(one.error);
+    CAPTURE(two.error);
+    REQUIRE(one.failed != two.failed);  // exactly one deadlock victim
+    const outcome& victim = one.failed ? one : two;
+    const outcome& winner = one.failed ? two : one;
+    const std::int64_t winner_first = one.failed ? 2 : 1;
+    CHECK(victim.later_aborted);  // MariaDB would have run it outside any transaction, and kept it
+    CHECK(victim.commit_aborted);  // MariaDB's COMMIT "succeeded" with the earlier write gone
+    CHECK_FALSE(victim.committed);
+    CHECK(winner.committed);
+    const auto users = select<User>().order_by(asc<&User::id>).all(db);
+    REQUIRE(users.size() == 2);  // the victim's later insert is not there
+    CHECK(users[0].name == "by " + std::to_string(winner_first));
+    CHECK(users[1].name == "by " + std::to_string(winner_first));
 }

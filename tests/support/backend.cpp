@@ -27,6 +27,8 @@ constexpr backend_quirks sqlite_quirks{
     .allow_dangling_foreign_key = "PRAGMA foreign_keys = OFF",
     .timestamp_ddl_type = "timestamp",
     .decimal_digits_stored = 15,
+    .row_level_locks = false,
+    .integer_key_ddl_type = "INTEGER",
 };
 constexpr backend_quirks postgresql_quirks{
     .dialect = dialect::postgresql,
@@ -39,6 +41,8 @@ constexpr backend_quirks postgresql_quirks{
     .allow_dangling_foreign_key = "ALTER TABLE {table} DROP CONSTRAINT {table}_{column}_fkey",
     .timestamp_ddl_type = "timestamp",
     .decimal_digits_stored = 1000,
+    .row_level_locks = true,
+    .integer_key_ddl_type = "bigint",
 };
 constexpr backend_quirks mariadb_quirks{
     .dialect = dialect::mariadb,
@@ -51,6 +55,8 @@ constexpr backend_quirks mariadb_quirks{
     .allow_dangling_foreign_key = "SET foreign_key_checks = 0",
     .timestamp_ddl_type = "DATETIME",
     .decimal_digits_stored = 65,
+    .row_level_locks = true,
+    .integer_key_ddl_type = "bigint",
 };
 
 std::string unique_name() {

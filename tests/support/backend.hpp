@@ -50,6 +50,14 @@ struct backend_quirks {
     // NUMERIC affinity turns a longer number into a REAL (a double); PostgreSQL's NUMERIC
     // keeps any; MariaDB's DECIMAL(65,30) keeps 65.
     int decimal_digits_stored;
+    // Writers lock rows, not the database: two transactions that lock two rows in
+    // opposite order deadlock, and the database rolls one back (PostgreSQL, MariaDB/InnoDB).
+    // SQLite has one writer at a time.
+    bool row_level_locks;
+    // The 64-bit integer key type in hand-written DDL, as the database's own tools write
+    // it: SQLite's `INTEGER PRIMARY KEY` (a rowid alias, 64-bit; SOCI read it through 32
+    // bits), BIGINT elsewhere (PostgreSQL's integer is 32-bit).
+    const char* integer_key_ddl_type;
 };
 
 const backend_quirks& quirks_of(eagerload::dialect d);
