@@ -11,6 +11,7 @@
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+elapsed() { printf '%dm%02ds' $((SECONDS / 60)) $((SECONDS % 60)); }  # since the script started
 
 ensure_packages "${BUILD_PACKAGES[@]}" postgresql mariadb-server mariadb-client
 
@@ -32,7 +33,7 @@ ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 --output-junit "$results" 
 # ---- every backend was tested ---------------------------------------------------
 # Counted from what ctest ran (its JUnit report): a backend with no passing test fails
 # the run, whatever else passed.
-echo "==> tests per backend:"
+echo "==> tests per backend ($(elapsed) since start):"
 for backend in sqlite postgresql mariadb; do
   passed="$(grep -o '<testcase name="[^"]*\['"$backend"'\]"[^>]*status="run"' "$results" | wc -l || true)"
   failed="$(grep -o '<testcase name="[^"]*\['"$backend"'\]"[^>]*status="fail"' "$results" | wc -l || true)"
@@ -57,14 +58,14 @@ echo "    (PostgreSQL on 127.0.0.1:$PG_PORT, MariaDB on 127.0.0.1:$MARIADB_PORT)
 sanitized_run() {
   local name="$1" sanitizers="$2" dir="$ROOT/build-$1" program log selected passed backend n rc=0
   shift 2
-  echo "==> $name: building eagerload_tests with -fsanitize=$sanitizers in $dir"
+  echo "==> $name: building eagerload_tests with -fsanitize=$sanitizers in $dir ($(elapsed) since start)"
   # (set -e does not apply inside a function called with ||: check each step)
   cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DEAGERLOAD_WERROR=ON -DEAGERLOAD_BUILD_TESTS=ON \
     -DEAGERLOAD_SANITIZE="$sanitizers" >/dev/null || return 1
   cmake --build "$dir" -j2 --target eagerload_tests || return 1
   program="$dir/tests/eagerload_tests"
   log="$dir/test-output.txt"
-  echo "==> $name: eagerload_tests $*"
+  echo "==> $name: eagerload_tests ${*:-(every case)} ($(elapsed) since start)"
   "$program" --no-intro=true "$@" 2>&1 | tee "$log" || rc=$?
   if [ "$rc" -ne 0 ]; then
     echo "error: $name: eagerload_tests exited with status $rc: a failed case or a sanitizer report above" >&2
@@ -102,4 +103,5 @@ if [ "${EAGERLOAD_SANITIZERS:-0}" != 0 ]; then
 else
   echo "==> sanitizers skipped (EAGERLOAD_SANITIZERS=1 runs them)"
 fi
+echo "==> scripts/test.sh: $([ "$status" -eq 0 ] && echo passed || echo FAILED) in $(elapsed)"
 exit "$status"
