@@ -5,9 +5,10 @@
 #
 # Then the same servers serve two instrumented builds (docs/sanitizers.md): the whole
 # test suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/), and the
-# threaded tests under ThreadSanitizer (build-tsan/). Any report fails the run.
-# EAGERLOAD_SANITIZERS=1 runs them. Off by default for now: the last full run found the
-# ASan build failing to link (fixed with -fno-sanitize=vptr, not yet verified end to end).
+# threaded tests under ThreadSanitizer (build-tsan/); and the libFuzzer targets
+# (tests/fuzz/, build-fuzz/, clang++) fuzz a few seconds each from their committed
+# corpora, so they keep building. Any report fails the run. EAGERLOAD_SANITIZERS=0
+# skips these three stages.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -67,6 +68,7 @@ sanitized_run() {
   log="$dir/test-output.txt"
   echo "==> $name: eagerload_tests ${*:-(every case)} ($(elapsed) since start)"
   "$program" --no-intro=true "$@" 2>&1 | tee "$log" || rc=$?
+  echo "==> $name: done ($(elapsed) since start)"
   if [ "$rc" -ne 0 ]; then
     echo "error: $name: eagerload_tests exited with status $rc: a failed case or a sanitizer report above" >&2
   fi
@@ -88,7 +90,7 @@ sanitized_run() {
   return "$rc"
 }
 
-if [ "${EAGERLOAD_SANITIZERS:-0}" != 0 ]; then
+if [ "${EAGERLOAD_SANITIZERS:-1}" != 0 ]; then
   # (1) AddressSanitizer (with LeakSanitizer) + UndefinedBehaviorSanitizer: the whole
   # suite. UBSan aborts on the first report (-fno-sanitize-recover=all).
   ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1" \
@@ -100,8 +102,13 @@ if [ "${EAGERLOAD_SANITIZERS:-0}" != 0 ]; then
     sanitized_run tsan thread \
     --source-file='*/execute/concurrency_test.cpp,*/execute/counter_test.cpp,*/execute/pool_test.cpp,*/execute/transaction_test.cpp' ||
     status=1
+  # (3) libFuzzer (ASan + UBSan): each target from its seeds for a few seconds; the long
+  # runs are scripts/benchmarks.sh's fuzz stage (scripts/fuzz.sh 60).
+  echo "==> fuzz: smoke run ($(elapsed) since start)"
+  bash "$ROOT/scripts/fuzz.sh" "${EAGERLOAD_FUZZ_SECONDS:-5}" || status=1
+  echo "==> fuzz: done ($(elapsed) since start)"
 else
-  echo "==> sanitizers skipped (EAGERLOAD_SANITIZERS=1 runs them)"
+  echo "==> sanitizers and fuzz targets skipped (EAGERLOAD_SANITIZERS=0)"
 fi
 echo "==> scripts/test.sh: $([ "$status" -eq 0 ] && echo passed || echo FAILED) in $(elapsed)"
 exit "$status"
