@@ -52,9 +52,9 @@ for target in "${TARGETS[@]}"; do
   echo "==> fuzz: $target for ${SECONDS_EACH} s"
   if "$program" -max_total_time="$SECONDS_EACH" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        -artifact_prefix="$FUZZ_DIR/artifacts/$target-" "$corpus" "$seeds" >"$log" 2>&1; then
-    printf '    %s\n' "$(grep -E '^stat::number_of_executed_units' "$log" | sed 's/.*: *//') runs," \
+    echo "    $(grep -E '^stat::number_of_executed_units' "$log" | sed 's/.*: *//') runs," \
       "$(find "$corpus" -type f | wc -l) inputs in the working corpus," \
-      "$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1) edges covered"
+      "$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | sed 's/cov: //') edges covered"
   else
     status=1
     tail -n 60 "$log" >&2
