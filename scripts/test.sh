@@ -53,9 +53,9 @@ echo "    (PostgreSQL on 127.0.0.1:$PG_PORT, MariaDB on 127.0.0.1:$MARIADB_PORT)
 # one process (doctest filters pick the cases).
 #
 # sanitized_run NAME SANITIZERS "CMAKE ARGS" [doctest filters...]: build build-NAME/
-# (configured with the extra CMAKE ARGS, split on spaces) and run the cases. Fails on a failed case or a sanitizer report (either makes the program exit
-# non-zero), when fewer cases passed than the filters select, and when a backend has no
-# case among them.
+# (configured with the extra CMAKE ARGS, split on spaces) and run the cases. Fails on a
+# failed case or a sanitizer report (either makes the program exit non-zero), when fewer
+# cases passed than the filters select, and when a backend has no case among them.
 sanitized_run() {
   local name="$1" sanitizers="$2" dir="$ROOT/build-$1" program log selected passed backend n rc=0
   local -a extra
@@ -97,14 +97,14 @@ if [ "${EAGERLOAD_SANITIZERS:-1}" != 0 ]; then
   # suite. UBSan aborts on the first report (-fno-sanitize-recover=all).
   ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1" \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    sanitized_run asan address,undefined "" || status=1
+    sanitized_run asan address,undefined "-DEAGERLOAD_TEST_ONLY=" || status=1
   # (2) ThreadSanitizer: the tests that share a handle, its pool and its counters
   # between threads, and transactions (which pin a session to a thread). Only these
   # files are compiled (EAGERLOAD_TEST_ONLY, with tests/main.cpp and tests/support/).
-  threaded="execute/concurrency_test.cpp execute/counter_test.cpp execute/pool_test.cpp execute/transaction_test.cpp"
+  threaded=(execute/concurrency_test.cpp execute/counter_test.cpp execute/pool_test.cpp execute/transaction_test.cpp)
   TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" \
-    sanitized_run tsan thread "-DEAGERLOAD_TEST_ONLY=${threaded// /;} -DEAGERLOAD_BUILD_EXAMPLES=OFF" \
-    --source-file="$(printf '*/%s,' $threaded | sed 's/,$//')" ||
+    sanitized_run tsan thread "-DEAGERLOAD_TEST_ONLY=$(IFS=';'; echo "${threaded[*]}") -DEAGERLOAD_BUILD_EXAMPLES=OFF" \
+    --source-file="$(printf '*/%s,' "${threaded[@]}" | sed 's/,$//')" ||
     status=1
   # (3) libFuzzer (ASan + UBSan): each target from its seeds for a few seconds; the long
   # runs are scripts/benchmarks.sh's fuzz stage (scripts/fuzz.sh 60).
