@@ -10,6 +10,8 @@
 #   bench_load_test          dashboards/s and server CPU per dashboard under 1-64 client
 #                            threads, at 0 and 0.5 ms RTT (shared pool and per-thread pools)
 #   examples/dashboard       the side-by-side program, PostgreSQL and SQLite, both variants
+#   fuzz                     every libFuzzer target for 60 s (10 s with --quick), through
+#                            scripts/fuzz.sh (runnable alone: bash scripts/fuzz.sh [SECONDS])
 # then writes the raw outputs to DIR/data/ (JSON, the programs' stdout, machine.txt),
 # the plots to DIR/*.png and the tables to DIR/data/tables.md (scripts/plot_benchmarks.py).
 #
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -44,10 +46,12 @@ if [ "$QUICK" -eq 1 ]; then
   export EAGERLOAD_BENCH_QUICK=1
   REPETITIONS=3
   LOAD_SECONDS=2
+  FUZZ_SECONDS=10
 else
   unset EAGERLOAD_BENCH_QUICK
   REPETITIONS=5
   LOAD_SECONDS=10
+  FUZZ_SECONDS=60
 fi
 
 ensure_packages "${BUILD_PACKAGES[@]}" postgresql libbenchmark-dev python3-matplotlib
@@ -137,6 +141,10 @@ for variant in full limited; do
   "$BENCH_BUILD_DIR/examples/dashboard" --variant "$variant" --repeat "$EXAMPLE_REPEAT" \
     --summary-json "$DATA/example_sqlite_${variant}.json" | tee "$DATA/example_sqlite_${variant}.txt"
 done
+
+# ---- fuzzing: bounded runs of the parsers' libFuzzer targets (build-fuzz/, clang++) ---------
+echo "==> fuzz"
+bash "$ROOT/scripts/fuzz.sh" "$FUZZ_SECONDS" | tee "$DATA/fuzz.txt"
 
 # ---- plots and tables -------------------------------------------------------------------
 elapsed=$((SECONDS - START_SECONDS))

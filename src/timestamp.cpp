@@ -22,6 +22,17 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) {
     return true;
 }
 
+// The instant `us` after the epoch as a timestamp, if one can hold it: system_clock counts
+// nanoseconds in 64 bits with libstdc++ (1677-09-21 to 2262-04-11), and a duration_cast
+// beyond that overflows (undefined behaviour, in practice a wrapped instant).
+bool to_timestamp(microseconds us, timestamp& out) noexcept {
+    constexpr auto lo = std::chrono::ceil<microseconds>(timestamp::duration::min());
+    constexpr auto hi = std::chrono::floor<microseconds>(timestamp::duration::max());
+    if (us < lo || us > hi) return false;
+    out = timestamp{duration_cast<timestamp::duration>(us)};
+    return true;
+}
+
 void put(char* p, unsigned v, int width) {
     for (int i = width - 1; i >= 0; --i) {
         p[i] = static_cast<char>('0' + v % 10);
@@ -88,10 +99,10 @@ bool parse_timestamp(std::string_view s, timestamp& out) noexcept {
     const std::chrono::year_month_day ymd{std::chrono::year{static_cast<int>(y)}, std::chrono::month{mo},
                                           std::chrono::day{d}};
     if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return false;
-    const auto us = sys_days{ymd}.time_since_epoch() + std::chrono::hours{h} + std::chrono::minutes{mi} +
-                    std::chrono::seconds{se} + microseconds{frac_us} - std::chrono::seconds{offset_s};
-    out = timestamp{duration_cast<timestamp::duration>(us)};
-    return true;
+    // Years 0..9999 in microseconds fit 64 bits; a timestamp may not hold them.
+    const microseconds us = sys_days{ymd}.time_since_epoch() + std::chrono::hours{h} + std::chrono::minutes{mi} +
+                            std::chrono::seconds{se} + microseconds{frac_us} - std::chrono::seconds{offset_s};
+    return to_timestamp(us, out);
 }
 
 timestamp make_timestamp(int year, unsigned month, unsigned day, unsigned hour, unsigned minute,
@@ -99,9 +110,12 @@ timestamp make_timestamp(int year, unsigned month, unsigned day, unsigned hour, 
     const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{month},
                                           std::chrono::day{day}};
     if (!ymd.ok()) throw std::invalid_argument("eagerload: make_timestamp: invalid date");
-    const auto us = sys_days{ymd}.time_since_epoch() + std::chrono::hours{hour} +
-                    std::chrono::minutes{minute} + std::chrono::seconds{second} + microseconds{microsecond};
-    return timestamp{duration_cast<timestamp::duration>(us)};
+    const microseconds us = sys_days{ymd}.time_since_epoch() + std::chrono::hours{hour} +
+                            std::chrono::minutes{minute} + std::chrono::seconds{second} + microseconds{microsecond};
+    timestamp t;
+    if (!to_timestamp(us, t))
+        throw std::out_of_range("eagerload: make_timestamp: outside the range a timestamp holds (1677-09-21 to 2262-04-11)");
+    return t;
 }
 
 }  // namespace eagerload

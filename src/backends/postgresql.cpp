@@ -154,8 +154,9 @@ struct result_guard {
 // below, or by the caller of database::from_pool for this dialect). Not checked by
 // UBSan's vptr sanitizer: the check needs the typeinfo of
 // soci::postgresql_session_backend, which libsoci_postgresql.so does not export (nm -D
-// lists no such symbol), so a -fsanitize=undefined build would not link.
-[[gnu::no_sanitize("vptr")]] PGconn* connection(soci::session& s) {
+// lists no such symbol), so a -fsanitize=undefined build would not link. (The GNU spelling:
+// GCC and Clang both take it; Clang ignores [[gnu::no_sanitize]] with a warning.)
+__attribute__((no_sanitize("vptr"))) PGconn* connection(soci::session& s) {
     return static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;
 }
 

@@ -43,8 +43,8 @@ struct statement_guard {
 // below, or by the caller of database::from_pool for this dialect). Not checked by
 // UBSan's vptr sanitizer: the check needs the typeinfo of soci::sqlite3_session_backend,
 // which libsoci_sqlite3.so does not export (nm -D lists no such symbol), so a
-// -fsanitize=undefined build would not link.
-[[gnu::no_sanitize("vptr")]] sqlite3* connection(soci::session& s) {
+// -fsanitize=undefined build would not link. (The GNU spelling: GCC and Clang both take it.)
+__attribute__((no_sanitize("vptr"))) sqlite3* connection(soci::session& s) {
     return static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
 }
 
