@@ -46,6 +46,14 @@ struct backend_quirks {
     // The column type of a timestamp in hand-written DDL. MariaDB's TIMESTAMP converts
     // to and from the session time zone, stops in 2038 and auto-updates: DATETIME.
     const char* timestamp_ddl_type;
+    // Statements one upsert chunk takes: PostgreSQL returns every key from the upsert
+    // itself (data-modifying CTE); SQLite and MariaDB read them in a second statement.
+    int upsert_statements;
+    // A text value of a single-row statement may hold a NUL character (SQLite). PostgreSQL
+    // text cannot, and SOCI's MySQL backend cuts a statement at one: eagerload refuses
+    // it there with a database_error before sending it. (Lists and bulk writes refuse it
+    // on every backend: they travel as JSON or array text.)
+    bool text_holds_nul;
 };
 
 const backend_quirks& quirks_of(eagerload::dialect d);
