@@ -178,3 +178,29 @@ EAGERLOAD_TEST("a NUL in text is stored verbatim where the database can hold it,
     CHECK(select<Memo>().count(db) == 0);
     check_schema_intact(db);
 }
+
+EAGERLOAD_TEST("hostile strings as the conflict target of an upsert: every key comes back exactly") {
+    using writes::Page;
+    memo_table(db);
+    create_table<Page>(db);
+    const auto values = eagerload_test::hostile_strings();  // text keys: no 1 MB one
+    std::vector<Page> rows;
+    for (std::size_t i = 0; i < values.size(); ++i)
+        rows.push_back(Page{values[i], static_cast<std::int64_t>(i), "first", 1});
+    upsert_all(db, rows, on<&Page::id>, only<&Page::body>);
+    std::vector<Page> again;
+    for (std::size_t i = values.size(); i-- > 0;)
+        again.push_back(Page{values[i], static_cast<std::int64_t>(i), "second", 1});
+    upsert_all(db, again, on<&Page::id>, do_nothing);
+    for (std::size_t i = 0; i < again.size(); ++i) CHECK(again[i].id == values[values.size() - 1 - i]);
+    upsert_all(db, again, on<&Page::id>, only<&Page::body>);
+    CHECK(select<Page>().count(db) == static_cast<long long>(values.size()));
+    for (const std::string& v : values) {
+        CAPTURE(v);
+        const Page back = get<Page>(db, v);
+        CHECK(back.id == v);
+        CHECK(back.body == "second");
+        CHECK(back.version == 2);  // one update: do_nothing left it alone
+    }
+    check_schema_intact(db);
+}
