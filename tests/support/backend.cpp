@@ -28,6 +28,7 @@ constexpr backend_quirks sqlite_quirks{
     .timestamp_ddl_type = "timestamp",
     .upsert_statements = 2,
     .text_holds_nul = true,
+    .upsert_misses_rows_committed_while_it_runs = false,
 };
 constexpr backend_quirks postgresql_quirks{
     .dialect = dialect::postgresql,
@@ -41,6 +42,7 @@ constexpr backend_quirks postgresql_quirks{
     .timestamp_ddl_type = "timestamp",
     .upsert_statements = 1,
     .text_holds_nul = false,
+    .upsert_misses_rows_committed_while_it_runs = true,
 };
 constexpr backend_quirks mariadb_quirks{
     .dialect = dialect::mariadb,
@@ -54,6 +56,7 @@ constexpr backend_quirks mariadb_quirks{
     .timestamp_ddl_type = "DATETIME",
     .upsert_statements = 2,
     .text_holds_nul = false,
+    .upsert_misses_rows_committed_while_it_runs = false,
 };
 
 std::string unique_name() {

@@ -54,6 +54,11 @@ struct backend_quirks {
     // it there with a database_error before sending it. (Lists and bulk writes refuse it
     // on every backend: they travel as JSON or array text.)
     bool text_holds_nul;
+    // An upsert that meets a conflicting row another transaction committed while the
+    // upsert waited for it cannot see that row in its snapshot (PostgreSQL, READ
+    // COMMITTED: one statement): eagerload throws instead of returning its key. SQLite
+    // (one writer) and MariaDB (a locking read after the upsert) return the key.
+    bool upsert_misses_rows_committed_while_it_runs;
 };
 
 const backend_quirks& quirks_of(eagerload::dialect d);

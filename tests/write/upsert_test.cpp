@@ -1,7 +1,12 @@
 // Upsert on a unique key: insert, or update the named members, or do nothing; the key
 // of every input row written back, conflicting ones included; single and bulk; in the
 // caller's transaction; all or nothing. Every backend.
+#include <chrono>
 #include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "../support/backend.hpp"
@@ -158,4 +163,36 @@ EAGERLOAD_TEST("upsert_all is all or nothing across chunks") {
     // unique key, updates row 0, and no row has code 7 afterwards: eagerload::error.
     CHECK_THROWS_AS(upsert_all(db, rows, on<&Item::code>, only<&Item::price>), error);
     CHECK(select<Item>().count(db) == 0);
+}
+
+EAGERLOAD_TEST("an upsert that meets a row committed while it ran gets its key, or says it cannot") {
+    items_table(db);
+    auto other = ctx.open(1);
+    Item theirs{0, 5, "theirs", 1, 1};
+    auto tx = std::make_unique<transaction>(other);
+    insert(other, theirs);  // uncommitted: the upsert below waits for it
+    Item mine{0, 5, "mine", 2, 2};
+    std::optional<std::string> failure;
+    std::thread upserting([&] {
+        try {
+            upsert(db, mine, on<&Item::code>, do_nothing);
+        } catch (const error& e) {
+            failure = e.what();
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    tx->commit();
+    upserting.join();
+    if (ctx.quirks().upsert_misses_rows_committed_while_it_runs) {
+        // PostgreSQL, READ COMMITTED: DO NOTHING saw the conflict, the statement's
+        // snapshot cannot see the row: an error, not a guessed key.
+        REQUIRE(failure.has_value());
+        CHECK(failure->find("\"items\"") != std::string::npos);
+        CHECK(failure->find("retry") != std::string::npos);
+    } else {
+        REQUIRE_FALSE(failure.has_value());
+        CHECK(mine.id == theirs.id);
+    }
+    CHECK(get<Item>(db, theirs.id).label == "theirs");
+    CHECK(select<Item>().count(db) == 1);
 }
