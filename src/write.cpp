@@ -171,9 +171,10 @@ void upsert_columns(const database& db, const table_info& t, const std::vector<s
                 if (keys.nulls[r])
                     throw error("eagerload: upsert into \"" + t.name + "\": input row " + std::to_string(r) +
                                 " conflicted on (" + column_list(t, conflict) +
-                                ") with a row another transaction committed after this statement began, which "
-                                "the statement cannot see: its key is unknown; nothing was kept if this "
-                                "transaction rolls back; retry the upsert");
+                                ") with a row another transaction committed while this statement ran, which the "
+                                "statement's snapshot cannot see: its key is unknown. The statement's other rows "
+                                "were written (they stay unless a transaction around them rolls back): retry the "
+                                "upsert to get every key");
         } else {
             execute(db, sql, ps);
             params kps;
