@@ -7,6 +7,9 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "eagerload/errors.hpp"
+#include "eagerload/model.hpp"
+
 namespace eagerload::detail {
 
 void backend::begin(soci::session& s, isolation level, bool read_only) const {
@@ -26,6 +29,11 @@ std::string backend::error_state(const std::exception&) const { return {}; }
 bool backend::in_transaction(soci::session&, bool) const noexcept { return true; }
 
 connection_spec backend::parse_connection(std::string_view s) const { return {std::string(s), std::string(s), {}}; }
+
+std::string backend::upsert_keys(const table_info& t, const upsert_spec&, const std::vector<std::vector<param>>&,
+                                 params&) const {
+    throw error("eagerload: upsert into \"" + t.name + "\": the " + name() + " backend returns no keys after an upsert");
+}
 
 bool backend::set_statement_timeout(soci::session&, std::chrono::milliseconds) const { return false; }
 
@@ -113,6 +121,14 @@ void append_json(std::string& out, const param& p, const char* database) {
         out += format_double(p.d);
         break;
     case param::kind::text:
+        // SQLite's JSON functions end a text at a NUL (silently), and SOCI's MySQL
+        // backend cuts a statement at one: refused, never truncated.
+        if (p.s.find('\0') != std::string::npos)
+            throw std::invalid_argument(std::string("eagerload: ") + database +
+                                        " cannot take a text value holding a NUL character here (a list or a bulk "
+                                        "write, which travel as JSON)");
+        append_json_string(out, p.s);
+        break;
     case param::kind::decimal: append_json_string(out, p.s); break;  // a decimal as its exact text
     case param::kind::blob: append_json_string(out, hex(p.s)); break;  // the backend unhexes it
     }
@@ -129,14 +145,22 @@ std::string json_list(const std::vector<param>& items, const char* database) {
     return out;
 }
 
-std::string json_rows(const std::vector<std::vector<param>>& columns, const char* database) {
+std::string json_rows(const std::vector<std::vector<param>>& columns, const char* database, const table_info* t,
+                      const std::vector<std::size_t>* column_of) {
     const std::size_t rows = columns.empty() ? 0 : columns[0].size();
     std::string out = "[";
     for (std::size_t r = 0; r < rows; ++r) {
         out += r ? ",[" : "[";
         for (std::size_t c = 0; c < columns.size(); ++c) {
             if (c) out += ',';
-            append_json(out, columns[c][r], database);
+            try {
+                append_json(out, columns[c][r], database);
+            } catch (const std::invalid_argument& e) {
+                if (!t) throw;
+                const std::size_t col = column_of ? (*column_of)[c] : c;
+                throw std::invalid_argument(std::string(e.what()) + ": column \"" + t->name + "\".\"" +
+                                            t->columns[col].name + "\" of input row " + std::to_string(r));
+            }
         }
         out += ']';
     }

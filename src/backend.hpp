@@ -131,6 +131,33 @@ public:
     // Throws connection_string_error (src/connection_string.hpp), whose message holds no
     // value. Default: the text is the target as is, with no secret (SQLite's path).
     virtual connection_spec parse_connection(std::string_view s) const;
+    // --- writes that return keys (insert_all of generated keys, upsert) -------------
+    // One INSERT of many rows (column-major; the generated key's column is left out,
+    // its vector empty) that returns one row per input row: the generated key. Where
+    // the statement returns them in input order, `sorted` stays false; where it
+    // returns them in any order, it sets `sorted`: the keys then increase in input
+    // order and the caller sorts them (each backend says why that is exact).
+    virtual std::string insert_many_returning(const table_info& t, const std::vector<std::vector<param>>& columns,
+                                              params& ps, bool& sorted) const = 0;
+    // Insert, or on a conflict on the `conflict` columns update the `update` columns
+    // (none: do nothing; `version`: a column bumped by one on update, npos if none).
+    // Column-major rows as for insert_many (the key's vector empty when generated).
+    // Returns the statement; when `keys_returned`, it returns one row per input row in
+    // input order: the row's key (NULL where it could not see it). Otherwise the
+    // caller runs upsert_keys() next, in the same transaction.
+    struct upsert_spec {
+        std::vector<std::size_t> conflict;
+        std::vector<std::size_t> update;
+        std::size_t version = npos;
+    };
+    virtual std::string upsert_many(const table_info& t, const upsert_spec& u,
+                                    const std::vector<std::vector<param>>& columns, params& ps,
+                                    bool& keys_returned) const = 0;
+    // After upsert_many: SELECT the key of every input row, joined on the conflict
+    // columns, one row per input row in input order (rows the join misses are absent).
+    // Returns two columns: the row's 0-based input position, and the key.
+    virtual std::string upsert_keys(const table_info& t, const upsert_spec& u,
+                                    const std::vector<std::vector<param>>& columns, params& ps) const;
 };
 
 // The registry (src/backends/registry.cpp).
@@ -157,9 +184,13 @@ const backend& mariadb_backend();
 void append_json_string(std::string& out, std::string_view s);
 std::string format_double(double v);
 // A JSON array of values ([1,"a",null]), and of rows given column-major ([[1,"a"],[2,"b"]]),
-// for the backends that bind lists as JSON. `database` names who refuses NaN/infinity.
+// for the backends that bind lists as JSON. `database` names who refuses NaN/infinity
+// and text holding a NUL (std::invalid_argument).
 std::string json_list(const std::vector<param>& items, const char* database);
-std::string json_rows(const std::vector<std::vector<param>>& columns, const char* database);
+// Given the table (`column_of`: the table column of each of `columns`, when they are not
+// all of them in order), a refused value names its column and row.
+std::string json_rows(const std::vector<std::vector<param>>& columns, const char* database,
+                      const table_info* t = nullptr, const std::vector<std::size_t>* column_of = nullptr);
 // Lowercase hex of raw bytes: "00ff".
 std::string hex(std::string_view raw);
 // A JSON array of keys: [1,2,3] or ["a","b"].

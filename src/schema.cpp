@@ -9,10 +9,6 @@
 
 namespace eagerload::detail {
 
-namespace {
-constexpr std::size_t rows_per_insert = 50000;
-}
-
 std::string render_create_table(const table_info& t, dialect d, const std::vector<foreign_key>& fks) {
     const backend& be = backend_for(d);
     const bool composite = t.key_columns().size() > 1;
@@ -65,44 +61,6 @@ std::string render_create_index(const table_info& t, dialect d, std::string_view
 
 std::string render_drop_table(const table_info& t, dialect d) {
     return "DROP TABLE IF EXISTS " + backend_for(d).table(t.name);
-}
-
-std::string render_insert(const table_info& t, dialect d) {
-    const backend& be = backend_for(d);
-    std::string names, values;
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < t.columns.size(); ++i) {
-        if (i == t.key && t.generated_key) continue;  // the database assigns it
-        if (n) {
-            names += ", ";
-            values += ", ";
-        }
-        be.quote(names, t.columns[i].name);
-        values += ":p" + std::to_string(++n);
-    }
-    std::string out = "INSERT INTO " + be.table(t.name) + " (" + names + ") VALUES (" + values + ")";
-    if (t.generated_key) out += be.returning(be.quoted(t.columns[t.key].name));
-    return out;
-}
-
-void insert_columns(const database& db, const table_info& t, std::vector<std::vector<param>>& columns) {
-    const std::size_t rows = columns.empty() ? 0 : columns[0].size();
-    const backend& be = db.state().be();
-    // All or nothing: more than one statement runs in a transaction, unless this thread
-    // is already in one (then that transaction decides). One statement is atomic alone.
-    std::optional<transaction> tx;
-    if (rows > rows_per_insert && db.state().pinned_slot() == npos) tx.emplace(db);
-    for (std::size_t first = 0; first < rows; first += rows_per_insert) {
-        const std::size_t n = std::min(rows_per_insert, rows - first);
-        std::vector<std::vector<param>> chunk(columns.size());
-        for (std::size_t c = 0; c < columns.size(); ++c)
-            chunk[c].assign(std::make_move_iterator(columns[c].begin() + static_cast<std::ptrdiff_t>(first)),
-                            std::make_move_iterator(columns[c].begin() + static_cast<std::ptrdiff_t>(first + n)));
-        params ps;
-        const std::string sql = be.insert_many(t, chunk, ps);
-        execute(db, sql, ps);
-    }
-    if (tx) tx->commit();
 }
 
 }  // namespace eagerload::detail

@@ -8,6 +8,7 @@
 #include "eagerload/graph.hpp"
 #include "eagerload/insert.hpp"
 #include "eagerload/update.hpp"
+#include "eagerload/upsert.hpp"
 #include "eagerload/model.hpp"
 #include "eagerload/order_by.hpp"
 #include "eagerload/plan.hpp"

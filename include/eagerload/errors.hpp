@@ -83,6 +83,20 @@ struct conversion_error : error {
     using error::error;
 };
 
+// update(db, row) of a model with a version member found the row at another version
+// than the object's: someone else wrote it since it was read. Nothing was written.
+// what() names the table, the key and the version the object holds.
+struct stale_row : error {
+    stale_row(const std::string& message, std::string table, std::string key)
+        : error(message), table_(std::move(table)), key_(std::move(key)) {}
+    const std::string& table() const noexcept { return table_; }
+    // The row's key as the message shows it: 42, or 'abc' for a text key.
+    const std::string& key() const noexcept { return key_; }
+
+private:
+    std::string table_, key_;
+};
+
 // get<T>(db, key) found no row.
 struct not_found : error {
     using error::error;

@@ -130,6 +130,16 @@ conn_params mariadb_params(std::string_view s) {
     return static_cast<soci::mysql_session_backend*>(s.get_backend())->conn_;
 }
 
+// SOCI's MySQL backend puts each value into the statement text and sends that as a C
+// string: a NUL ends it there (a syntax error at best). Refused with a clear error.
+void refuse_nul(const std::string& sql, const params& ps) {
+    for (std::size_t i = 0; i < ps.size(); ++i)
+        if (ps[i].k == param::kind::text && ps[i].s.find('\0') != std::string::npos)
+            throw_statement_error("MariaDB (through SOCI's MySQL backend) cannot take a text value holding a NUL "
+                                  "character (parameter :p" + std::to_string(i + 1) + ")",
+                                  sql);
+}
+
 class mariadb_impl final : public backend {
 public:
     dialect kind() const noexcept override { return dialect::mariadb; }
@@ -267,12 +277,14 @@ public:
     }
 
     std::size_t execute(soci::session& s, const std::string& sql, const params& ps) const override {
+        refuse_nul(sql, ps);
         if (!needs_wrapping(ps)) return backend::execute(s, sql, ps);
         params wrapped = ps;
         return backend::execute(s, wrap_placeholders(sql, wrapped), wrapped);
     }
     void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
                const batch_sink& sink, std::size_t batch_rows) const override {
+        refuse_nul(sql, ps);
         if (!needs_wrapping(ps)) return backend::fetch(s, sql, ps, columns, sink, batch_rows);
         params wrapped = ps;
         backend::fetch(s, wrap_placeholders(sql, wrapped), wrapped, columns, sink, batch_rows);
@@ -300,7 +312,7 @@ public:
             values += t.columns[c].type == col_type::bytes ? "UNHEX(" + v + ")" : v;
             defs += v + ' ' + json_table_type(t.columns[c].type) + " PATH '$[" + std::to_string(c) + "]'";
         }
-        ps.push_back(param::text(json_rows(columns, "MariaDB")));
+        ps.push_back(param::text(json_rows(columns, "MariaDB", &t)));
         return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values + " FROM JSON_TABLE(:p" +
                std::to_string(ps.size()) + ", '$[*]' COLUMNS (" + defs + ")) AS `el_rows`";
     }
@@ -337,6 +349,99 @@ public:
             ps.push_back({"charset", "utf8mb4"});
         spec.target = render_key_value(ps);
         return spec;
+    }
+
+    // INSERT INTO `orders` (...) SELECT `c1`, ... FROM JSON_TABLE(:p1, '$[*]' COLUMNS (`el_ord`
+    //   FOR ORDINALITY, `c1` BIGINT PATH '$[1]', ...)) AS `el_rows` ORDER BY `el_ord` RETURNING `id`
+    // (INSERT ... RETURNING: MariaDB 10.5+). The order of RETURNING's rows is not
+    // documented: the caller sorts the keys. Exact because the rows are inserted in
+    // the ORDER BY's order and an AUTO_INCREMENT counter only grows, whatever
+    // innodb_autoinc_lock_mode (with mode 2 other statements' keys may fall between
+    // ours, never out of order) and auto_increment_increment.
+    std::string insert_many_returning(const table_info& t, const std::vector<std::vector<param>>& columns,
+                                      params& ps, bool& sorted) const override {
+        sorted = true;
+        std::string names, values, defs = "`el_ord` FOR ORDINALITY";
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            if (c == t.key) continue;
+            if (!names.empty()) {
+                names += ", ";
+                values += ", ";
+            }
+            quote(names, t.columns[c].name);
+            const std::string v = "`c" + std::to_string(c) + "`";
+            values += t.columns[c].type == col_type::bytes ? "UNHEX(" + v + ")" : v;
+            defs += ", " + v + ' ' + json_table_type(t.columns[c].type) + " PATH '$[" + std::to_string(c) + "]'";
+        }
+        ps.push_back(param::text(json_rows(columns, "MariaDB", &t)));
+        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values + " FROM JSON_TABLE(:p" +
+               std::to_string(ps.size()) + ", '$[*]' COLUMNS (" + defs + ")) AS `el_rows` ORDER BY `el_ord` RETURNING " +
+               quoted(t.columns[t.key].name);
+    }
+
+    // INSERT INTO `products` (...) SELECT `c0`, ... FROM JSON_TABLE(...) AS `el_rows` ORDER BY `el_ord`
+    //   ON DUPLICATE KEY UPDATE `price` = VALUES(`price`)     -- do nothing: `sku` = `sku`
+    // MariaDB has no conflict target: ON DUPLICATE KEY fires on a duplicate of ANY
+    // unique key of the table (the declared one included). The keys come from
+    // upsert_keys(), in the same transaction.
+    std::string upsert_many(const table_info& t, const upsert_spec& u, const std::vector<std::vector<param>>& columns,
+                            params& ps, bool& keys_returned) const override {
+        keys_returned = false;
+        std::string names, values, defs = "`el_ord` FOR ORDINALITY";
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            if (c == t.key && t.generated_key) continue;
+            if (!names.empty()) {
+                names += ", ";
+                values += ", ";
+            }
+            quote(names, t.columns[c].name);
+            const std::string v = "`c" + std::to_string(c) + "`";
+            values += t.columns[c].type == col_type::bytes ? "UNHEX(" + v + ")" : v;
+            defs += ", " + v + ' ' + json_table_type(t.columns[c].type) + " PATH '$[" + std::to_string(c) + "]'";
+        }
+        ps.push_back(param::text(json_rows(columns, "MariaDB", &t)));
+        std::string action;
+        if (u.update.empty()) {
+            const std::string col = quoted(t.columns[u.conflict.front()].name);
+            action = col + " = " + col;  // changes nothing: 0 rows affected
+        } else {
+            for (std::size_t i = 0; i < u.update.size(); ++i) {
+                const std::string col = quoted(t.columns[u.update[i]].name);
+                action += (i ? ", " : "") + col + " = VALUES(" + col + ")";
+            }
+            if (u.version != npos) {
+                const std::string col = quoted(t.columns[u.version].name);
+                action += ", " + col + " = " + col + " + 1";
+            }
+        }
+        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values + " FROM JSON_TABLE(:p" +
+               std::to_string(ps.size()) + ", '$[*]' COLUMNS (" + defs +
+               ")) AS `el_rows` ORDER BY `el_ord` ON DUPLICATE KEY UPDATE " + action;
+    }
+
+    // SELECT `el_rows`.`el_ord` - 1, `el_t`.`id` FROM JSON_TABLE(:p1, '$[*]' COLUMNS (`el_ord` FOR
+    //   ORDINALITY, `k0` JSON PATH '$[0]')) AS `el_rows` JOIN `products` AS `el_t`
+    //   ON `el_t`.`sku` = JSON_UNQUOTE(`el_rows`.`k0`) ORDER BY `el_rows`.`el_ord` LOCK IN SHARE MODE
+    // Text compares in the column's collation, as the duplicate-key check did (see
+    // in_list). A locking read: it sees the newest committed rows, not the snapshot of
+    // an older read in the caller's transaction.
+    std::string upsert_keys(const table_info& t, const upsert_spec& u, const std::vector<std::vector<param>>& columns,
+                            params& ps) const override {
+        std::vector<std::vector<param>> conflict;
+        std::string defs = "`el_ord` FOR ORDINALITY", on;
+        for (std::size_t i = 0; i < u.conflict.size(); ++i) {
+            const column_info& col = t.columns[u.conflict[i]];
+            conflict.push_back(columns[u.conflict[i]]);
+            const std::string k = "`k" + std::to_string(i) + "`";
+            const bool text = col.type == col_type::text;
+            defs += ", " + k + ' ' + (text ? "JSON" : json_table_type(col.type)) + " PATH '$[" + std::to_string(i) + "]'";
+            on += (i ? " AND " : "") + ("`el_t`." + quoted(col.name) + " = " +
+                                        (text ? "JSON_UNQUOTE(`el_rows`." + k + ")" : "`el_rows`." + k));
+        }
+        ps.push_back(param::text(json_rows(conflict, "MariaDB", &t, &u.conflict)));
+        return "SELECT `el_rows`.`el_ord` - 1, `el_t`." + quoted(t.columns[t.key].name) + " FROM JSON_TABLE(:p" +
+               std::to_string(ps.size()) + ", '$[*]' COLUMNS (" + defs + ")) AS `el_rows` JOIN " + table(t.name) +
+               " AS `el_t` ON " + on + " ORDER BY `el_rows`.`el_ord` LOCK IN SHARE MODE";
     }
 };
 

@@ -407,6 +407,108 @@ public:
         spec.description = describe(ps, secret_keys);
         return spec;
     }
+
+    // Exact by construction, one statement: a MATERIALIZED CTE draws one key per input
+    // row from the key column's sequence (IDENTITY or SERIAL) beside the row's ordinal,
+    // a data-modifying CTE inserts those rows with those keys, and the statement
+    // returns the keys ordered by ordinal. No reliance on the order of RETURNING.
+    //   WITH "el_rows" AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence(:p1, :p2)) AS "el_key", "el_in".*
+    //          FROM unnest(CAST(:p3 AS text[]), ...) WITH ORDINALITY AS "el_in"("c1", ..., "el_ord")),
+    //        "el_insert" AS (INSERT INTO "orders" ("id", "status", ...) OVERRIDING SYSTEM VALUE
+    //          SELECT "el_key", "c1", ... FROM "el_rows")
+    //   SELECT "el_key" FROM "el_rows" ORDER BY "el_ord"
+    std::string insert_many_returning(const table_info& t, const std::vector<std::vector<param>>& columns,
+                                      params& ps, bool& sorted) const override {
+        sorted = false;
+        ps.push_back(param::text(table(t.name)));  // parsed as an identifier: quoted as in our SQL
+        ps.push_back(param::text(t.columns[t.key].name));  // taken literally
+        std::string in_names, arrays, names, values;
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            if (c == t.key) continue;
+            const std::string v = "\"c" + std::to_string(c) + "\"";
+            if (!arrays.empty()) {
+                arrays += ", ";
+                in_names += ", ";
+            }
+            ps.push_back(param::text(array_literal(columns[c])));
+            arrays += "CAST(:p" + std::to_string(ps.size()) + " AS " + array_type(t.columns[c].type) + ")";
+            in_names += v;
+            names += ", ";
+            quote(names, t.columns[c].name);
+            values += ", " + v;
+        }
+        return "WITH \"el_rows\" AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence(:p1, :p2)) AS \"el_key\", "
+               "\"el_in\".* FROM unnest(" + arrays + ") WITH ORDINALITY AS \"el_in\"(" + in_names +
+               ", \"el_ord\")), \"el_insert\" AS (INSERT INTO " + table(t.name) + " (" + quoted(t.columns[t.key].name) +
+               names + ") OVERRIDING SYSTEM VALUE SELECT \"el_key\"" + values +
+               " FROM \"el_rows\") SELECT \"el_key\" FROM \"el_rows\" ORDER BY \"el_ord\"";
+    }
+
+    // One statement, keys of every input row in input order:
+    //   WITH "el_in" AS (SELECT * FROM unnest(...) WITH ORDINALITY AS "el_in"("c0", ..., "el_ord")),
+    //        "el_up" AS (INSERT INTO "products" AS "el_t" (...) SELECT "c0", ... FROM "el_in" ORDER BY "el_ord"
+    //          ON CONFLICT ("sku") DO UPDATE SET "price" = EXCLUDED."price"   -- or DO NOTHING
+    //          RETURNING "el_t"."id" AS "el_key", "el_t"."sku" AS "k0")
+    //   SELECT COALESCE("el_up"."el_key", "el_old"."id") FROM "el_in"
+    //     LEFT JOIN "el_up" ON "el_up"."k0" = "el_in"."c3"
+    //     LEFT JOIN "products" AS "el_old" ON "el_old"."sku" = "el_in"."c3" ORDER BY "el_in"."el_ord"
+    // Inserted and updated rows come from RETURNING; a row DO NOTHING skipped is the
+    // existing row, read from the statement's snapshot. A conflicting row committed by
+    // another transaction after that snapshot was taken (READ COMMITTED only: stricter
+    // levels fail with a serialization error instead) comes back NULL, and the caller
+    // throws rather than guess.
+    std::string upsert_many(const table_info& t, const upsert_spec& u, const std::vector<std::vector<param>>& columns,
+                            params& ps, bool& keys_returned) const override {
+        keys_returned = true;
+        std::string in_names, arrays, names, values;
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            if (c == t.key && t.generated_key) continue;
+            const std::string v = "\"c" + std::to_string(c) + "\"";
+            if (!arrays.empty()) {
+                arrays += ", ";
+                in_names += ", ";
+                names += ", ";
+                values += ", ";
+            }
+            ps.push_back(param::text(array_literal(columns[c])));
+            arrays += "CAST(:p" + std::to_string(ps.size()) + " AS " + array_type(t.columns[c].type) + ")";
+            in_names += v;
+            quote(names, t.columns[c].name);
+            values += v;
+        }
+        std::string target, returning, join_up, join_old;
+        for (std::size_t i = 0; i < u.conflict.size(); ++i) {
+            const std::size_t c = u.conflict[i];
+            const std::string col = quoted(t.columns[c].name);
+            const std::string v = "\"el_in\".\"c" + std::to_string(c) + "\"";
+            target += (i ? ", " : "") + col;
+            const std::string k = "\"k" + std::to_string(i) + "\"";
+            returning += ", \"el_t\"." + col + " AS " + k;
+            join_up += (i ? " AND " : "") + ("\"el_up\"." + k + " = " + v);
+            join_old += (i ? " AND " : "") + ("\"el_old\"." + col + " = " + v);
+        }
+        std::string action;
+        if (u.update.empty()) {
+            action = "DO NOTHING";
+        } else {
+            action = "DO UPDATE SET ";
+            for (std::size_t i = 0; i < u.update.size(); ++i) {
+                const std::string col = quoted(t.columns[u.update[i]].name);
+                action += (i ? ", " : "") + col + " = EXCLUDED." + col;
+            }
+            if (u.version != npos) {
+                const std::string col = quoted(t.columns[u.version].name);
+                action += ", " + col + " = \"el_t\"." + col + " + 1";
+            }
+        }
+        const std::string key = quoted(t.columns[t.key].name);
+        return "WITH \"el_in\" AS (SELECT * FROM unnest(" + arrays + ") WITH ORDINALITY AS \"el_in\"(" + in_names +
+               ", \"el_ord\")), \"el_up\" AS (INSERT INTO " + table(t.name) + " AS \"el_t\" (" + names + ") SELECT " +
+               values + " FROM \"el_in\" ORDER BY \"el_ord\" ON CONFLICT (" + target + ") " + action +
+               " RETURNING \"el_t\"." + key + " AS \"el_key\"" + returning + ") SELECT COALESCE(\"el_up\".\"el_key\", \"el_old\"." + key +
+               ") FROM \"el_in\" LEFT JOIN \"el_up\" ON " + join_up + " LEFT JOIN " + table(t.name) +
+               " AS \"el_old\" ON " + join_old + " ORDER BY \"el_in\".\"el_ord\"";
+    }
 };
 
 }  // namespace

@@ -89,6 +89,12 @@ void unhex(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_result_blob64(ctx, out.data(), out.size(), SQLITE_TRANSIENT);
 }
 
+// Column c of a bulk row read from json_each's `value`: bytes travel as hex text.
+std::string json_value(const table_info& t, std::size_t c) {
+    const std::string v = "json_extract(value, '$[" + std::to_string(c) + "]')";
+    return t.columns[c].type == col_type::bytes ? std::string(unhex_function) + '(' + v + ')' : v;
+}
+
 // Registers eagerload_unhex on this connection when the statement uses it (a session of
 // database::from_pool was not opened by open()).
 void register_functions(sqlite3* conn, const std::string& sql) {
@@ -256,12 +262,93 @@ public:
                 values += ", ";
             }
             quote(names, t.columns[c].name);
-            const std::string v = "json_extract(value, '$[" + std::to_string(c) + "]')";
-            values += t.columns[c].type == col_type::bytes ? std::string(unhex_function) + '(' + v + ')' : v;
+            values += json_value(t, c);
         }
-        ps.push_back(param::text(json_rows(columns, "SQLite")));
+        ps.push_back(param::text(json_rows(columns, "SQLite", &t)));
         return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values +
                " FROM json_each(:p" + std::to_string(ps.size()) + ")";
+    }
+
+    // INSERT INTO "orders" ("customer_id", ...) SELECT json_extract(value, '$[1]'), ...
+    //   FROM json_each(:p1) WHERE true ORDER BY key RETURNING "id"
+    // RETURNING's row order is unspecified (sqlite.org/lang_returning.html): the caller
+    // sorts the keys. Exact because the rows are inserted in input order (ORDER BY the
+    // array index) and SQLite gives each new row one more than the largest rowid in
+    // the table (sqlite.org/autoinc.html; with AUTOINCREMENT, one more than the largest
+    // ever used), so keys grow in input order. The one exception, documented there:
+    // once the largest rowid is 9223372036854775807 SQLite picks unused rowids at random.
+    std::string insert_many_returning(const table_info& t, const std::vector<std::vector<param>>& columns,
+                                      params& ps, bool& sorted) const override {
+        sorted = true;
+        std::string names, values;
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            if (c == t.key) continue;
+            if (!names.empty()) {
+                names += ", ";
+                values += ", ";
+            }
+            quote(names, t.columns[c].name);
+            values += json_value(t, c);
+        }
+        ps.push_back(param::text(json_rows(columns, "SQLite", &t)));
+        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values + " FROM json_each(:p" +
+               std::to_string(ps.size()) + ") WHERE true ORDER BY key RETURNING " + quoted(t.columns[t.key].name);
+    }
+
+    // INSERT INTO "products" (...) SELECT json_extract(value, '$[0]'), ... FROM json_each(:p1)
+    //   WHERE true ORDER BY key ON CONFLICT ("sku") DO UPDATE SET "price" = excluded."price"
+    // (or DO NOTHING); the keys come from upsert_keys(), in the same transaction.
+    std::string upsert_many(const table_info& t, const upsert_spec& u, const std::vector<std::vector<param>>& columns,
+                            params& ps, bool& keys_returned) const override {
+        keys_returned = false;
+        std::string names, values;
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            if (c == t.key && t.generated_key) continue;
+            if (!names.empty()) {
+                names += ", ";
+                values += ", ";
+            }
+            quote(names, t.columns[c].name);
+            values += json_value(t, c);
+        }
+        ps.push_back(param::text(json_rows(columns, "SQLite", &t)));
+        std::string target;
+        for (std::size_t i = 0; i < u.conflict.size(); ++i) target += (i ? ", " : "") + quoted(t.columns[u.conflict[i]].name);
+        std::string action;
+        if (u.update.empty()) {
+            action = "DO NOTHING";
+        } else {
+            action = "DO UPDATE SET ";
+            for (std::size_t i = 0; i < u.update.size(); ++i) {
+                const std::string col = quoted(t.columns[u.update[i]].name);
+                action += (i ? ", " : "") + col + " = excluded." + col;
+            }
+            if (u.version != npos) {
+                const std::string col = quoted(t.columns[u.version].name);
+                action += ", " + col + " = " + col + " + 1";
+            }
+        }
+        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values + " FROM json_each(:p" +
+               std::to_string(ps.size()) + ") WHERE true ORDER BY key ON CONFLICT (" + target + ") " + action;
+    }
+
+    // SELECT "el_in"."key", "el_t"."id" FROM json_each(:p1) AS "el_in" JOIN "products" AS "el_t"
+    //   ON "el_t"."sku" = json_extract("el_in"."value", '$[0]') ORDER BY "el_in"."key"
+    // (the JSON rows hold the conflict columns only). SQLite compares with the column's
+    // collation, as the ON CONFLICT did.
+    std::string upsert_keys(const table_info& t, const upsert_spec& u, const std::vector<std::vector<param>>& columns,
+                            params& ps) const override {
+        std::vector<std::vector<param>> conflict;
+        std::string on;
+        for (std::size_t i = 0; i < u.conflict.size(); ++i) {
+            conflict.push_back(columns[u.conflict[i]]);
+            on += (i ? " AND " : "") + ("\"el_t\"." + quoted(t.columns[u.conflict[i]].name) +
+                                        " = json_extract(\"el_in\".\"value\", '$[" + std::to_string(i) + "]')");
+        }
+        ps.push_back(param::text(json_rows(conflict, "SQLite", &t, &u.conflict)));
+        return "SELECT \"el_in\".\"key\", \"el_t\"." + quoted(t.columns[t.key].name) + " FROM json_each(:p" +
+               std::to_string(ps.size()) + ") AS \"el_in\" JOIN " + table(t.name) + " AS \"el_t\" ON " + on +
+               " ORDER BY \"el_in\".\"key\"";
     }
 
     std::string limit_offset(const std::string* limit_ph, const std::string* offset_ph) const override {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "../support/backend.hpp"
+#include "../support/hostile_strings.hpp"
 #include "../support/models.hpp"
 #include "eagerload/counter.hpp"
 #include "eagerload/insert.hpp"
@@ -102,9 +103,7 @@ EAGERLOAD_TEST("first() returns the first row or nothing") {
 
 EAGERLOAD_TEST("hostile strings round-trip as bound values and match exactly") {
     create_table<User>(db);
-    const std::vector<std::string> hostile{"it's",   "\"quoted\"", "back\\slash", "'; DROP TABLE users; --",
-                                           "ünïcødé ✓ 日本 😀", "",          "a:p1 :p2",   "line\nbreak\ttab",
-                                           "{1,2}",  "[\"json\"]", "NULL",        "percent % _ like"};
+    const std::vector<std::string> hostile = eagerload_test::hostile_strings();
     std::vector<User> users;
     for (std::size_t i = 0; i < hostile.size(); ++i)
         users.push_back(User{static_cast<std::int64_t>(i + 1), hostile[i], hostile[i], hostile[i]});

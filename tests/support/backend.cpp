@@ -29,6 +29,9 @@ constexpr backend_quirks sqlite_quirks{
     .decimal_digits_stored = 15,
     .row_level_locks = false,
     .integer_key_ddl_type = "INTEGER",
+    .upsert_statements = 2,
+    .text_holds_nul = true,
+    .upsert_misses_rows_committed_while_it_runs = false,
 };
 constexpr backend_quirks postgresql_quirks{
     .dialect = dialect::postgresql,
@@ -43,6 +46,9 @@ constexpr backend_quirks postgresql_quirks{
     .decimal_digits_stored = 1000,
     .row_level_locks = true,
     .integer_key_ddl_type = "bigint",
+    .upsert_statements = 1,
+    .text_holds_nul = false,
+    .upsert_misses_rows_committed_while_it_runs = true,
 };
 constexpr backend_quirks mariadb_quirks{
     .dialect = dialect::mariadb,
@@ -57,6 +63,9 @@ constexpr backend_quirks mariadb_quirks{
     .decimal_digits_stored = 65,
     .row_level_locks = true,
     .integer_key_ddl_type = "bigint",
+    .upsert_statements = 2,
+    .text_holds_nul = false,
+    .upsert_misses_rows_committed_while_it_runs = false,
 };
 
 std::string unique_name() {

@@ -58,6 +58,19 @@ struct backend_quirks {
     // it: SQLite's `INTEGER PRIMARY KEY` (a rowid alias, 64-bit; SOCI read it through 32
     // bits), BIGINT elsewhere (PostgreSQL's integer is 32-bit).
     const char* integer_key_ddl_type;
+    // Statements one upsert chunk takes: PostgreSQL returns every key from the upsert
+    // itself (data-modifying CTE); SQLite and MariaDB read them in a second statement.
+    int upsert_statements;
+    // A text value of a single-row statement may hold a NUL character (SQLite). PostgreSQL
+    // text cannot, and SOCI's MySQL backend cuts a statement at one: eagerload refuses
+    // it there with a database_error before sending it. (Lists and bulk writes refuse it
+    // on every backend: they travel as JSON or array text.)
+    bool text_holds_nul;
+    // An upsert that meets a conflicting row another transaction committed while the
+    // upsert waited for it cannot see that row in its snapshot (PostgreSQL, READ
+    // COMMITTED: one statement): eagerload throws instead of returning its key. SQLite
+    // (one writer) and MariaDB (a locking read after the upsert) return the key.
+    bool upsert_misses_rows_committed_while_it_runs;
 };
 
 const backend_quirks& quirks_of(eagerload::dialect d);
