@@ -64,6 +64,12 @@ std::string backend::row_number(std::string_view partition_sql, col_type, std::s
     return fmt::format("ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {})", partition_sql, order_sql);
 }
 
+void backend::fetch_cached(soci::session& s, statement_cache*, const std::string& sql, const params& ps,
+                           std::span<const column_source> columns, const batch_sink& sink,
+                           std::size_t batch_rows) const {
+    fetch(s, sql, ps, columns, sink, batch_rows);
+}
+
 std::string format_double(double v) { return fmt::format("{}", v); }
 
 void append_json_string(std::string& out, std::string_view s) {

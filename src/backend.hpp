@@ -24,6 +24,7 @@ class session;
 namespace eagerload::detail {
 
 struct table_info;
+class statement_cache;
 
 class backend {
 public:
@@ -102,6 +103,15 @@ public:
     // One INSERT statement for many rows given column-major; appends its parameters.
     virtual std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
                                     params& ps) const = 0;
+
+    // --- prepared statements ----------------------------------------------------------
+    // fetch() through the session's statement cache (nullptr: off). A backend that can
+    // keep prepared statements on its connection reuses them by SQL text, prepares
+    // again after a schema change made them stale, and throws stale_statement when
+    // that happened inside a transaction. The default (MariaDB) is fetch().
+    virtual void fetch_cached(soci::session& s, statement_cache* cache, const std::string& sql, const params& ps,
+                              std::span<const column_source> columns, const batch_sink& sink,
+                              std::size_t batch_rows) const;
 };
 
 // The registry (src/backends/registry.cpp).

@@ -48,6 +48,9 @@ database_state::database_state(const backend& be, std::unique_ptr<soci::connecti
       statement_timeout_(options.statement_timeout),
       target_(target),
       suspect_(std::make_unique<std::atomic<bool>[]>(size)) {
+    if (options.statement_cache_size > 0)
+        for (std::size_t i = 0; i < size; ++i)
+            caches_.push_back(std::make_unique<statement_cache>(options.statement_cache_size));
     description_ = to_string(be.kind());
     description_ += " database ";
     if (target.empty()) {
@@ -99,15 +102,21 @@ bool database_state::lost(std::size_t slot) noexcept {
     return true;
 }
 
+void database_state::add_cache_stats(statement_cache_stats& s) const noexcept {
+    for (const auto& c : caches_) c->add_to(s);
+}
+
 void database_state::suspect(std::size_t slot) noexcept { suspect_[slot].store(true, std::memory_order_release); }
 
 void database_state::reopen(std::size_t slot) {
     soci::session& s = pool_->at(slot);
+    if (statement_cache* c = cache(slot)) c->clear();  // its statements died with the connection
     try {
         if (owned_) {  // reopen as open() did, with the same set-up
             s.close();
             open_options o;
             o.statement_timeout = statement_timeout_;
+            o.statement_cache_size = 0;  // only opens the session: the cache is ours already
             open_session(be_, s, target_, o);
         } else {  // the caller's session: SOCI reconnects with its last parameters
             s.reconnect();
@@ -315,7 +324,7 @@ database database::from_pool(soci::connection_pool& pool, std::size_t size, dial
                     "forever)");
     open_options o;
     o.pool_size = size;
-    o.lease_timeout = lease_timeout;
+    o.lease_timeout = lease_timeout;  // and the default statement cache
     return database(std::make_shared<detail::database_state>(detail::backend_for(d), nullptr, &pool, size, "", o));
 }
 

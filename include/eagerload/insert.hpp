@@ -22,16 +22,7 @@ std::string render_insert(const table_info& t, dialect d);  // VALUES (:p1, ...,
 // Inserts column-major rows, one statement per chunk of rows.
 void insert_columns(const database& db, const table_info& t, std::vector<std::vector<param>>& columns);
 
-template <class M>
-param member_param(const M& v) {
-    if constexpr (column_traits<M>::nullable) {
-        if (!v) return param{};
-        return to_param<column_traits<M>::type>(*v);
-    } else {
-        return to_param<column_traits<M>::type>(v);
-    }
-}
-
+// member_param: where.hpp.
 template <class T, class F>
 void for_each_field(const T& row, F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {

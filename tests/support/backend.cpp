@@ -26,6 +26,10 @@ constexpr backend_quirks sqlite_quirks{
     .bad_timestamp_literal = "'someday'",
     .allow_dangling_foreign_key = "PRAGMA foreign_keys = OFF",
     .timestamp_ddl_type = "timestamp",
+    .keeps_prepared_statements = true,
+    .change_column_to_bigint = "ALTER TABLE {table} ADD COLUMN el_new BIGINT; UPDATE {table} SET el_new = {column}; "
+                               "ALTER TABLE {table} DROP COLUMN {column}; "
+                               "ALTER TABLE {table} RENAME COLUMN el_new TO {column}",
 };
 constexpr backend_quirks postgresql_quirks{
     .dialect = dialect::postgresql,
@@ -37,6 +41,8 @@ constexpr backend_quirks postgresql_quirks{
     .bad_timestamp_literal = "'infinity'",
     .allow_dangling_foreign_key = "ALTER TABLE {table} DROP CONSTRAINT {table}_{column}_fkey",
     .timestamp_ddl_type = "timestamp",
+    .keeps_prepared_statements = true,
+    .change_column_to_bigint = "ALTER TABLE {table} ALTER COLUMN {column} TYPE BIGINT",
 };
 constexpr backend_quirks mariadb_quirks{
     .dialect = dialect::mariadb,
@@ -48,6 +54,8 @@ constexpr backend_quirks mariadb_quirks{
     .bad_timestamp_literal = "'0000-00-00 00:00:00'",
     .allow_dangling_foreign_key = "SET foreign_key_checks = 0",
     .timestamp_ddl_type = "DATETIME",
+    .keeps_prepared_statements = false,
+    .change_column_to_bigint = "ALTER TABLE {table} MODIFY {column} BIGINT NOT NULL",
 };
 
 std::string unique_name() {
@@ -142,6 +150,10 @@ std::string context::quoted(std::string_view name) const {
 eagerload::database context::open(std::size_t pool_size) const {
     eagerload::open_options o;
     o.pool_size = pool_size;
+    return open(o);
+}
+
+eagerload::database context::open(const eagerload::open_options& o) const {
     switch (dialect_) {
     case dialect::sqlite: return eagerload::database::sqlite(target_, o);
     case dialect::postgresql: return eagerload::database::postgresql(target_, o);

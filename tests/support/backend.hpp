@@ -46,6 +46,12 @@ struct backend_quirks {
     // The column type of a timestamp in hand-written DDL. MariaDB's TIMESTAMP converts
     // to and from the session time zone, stops in 2038 and auto-updates: DATETIME.
     const char* timestamp_ddl_type;
+    // Sessions keep prepared statements in their statement cache (open_options::
+    // statement_cache_size). MariaDB: SOCI's MySQL backend prepares nothing on the server.
+    bool keeps_prepared_statements;
+    // Changes an INTEGER column to BIGINT in place: fmt text with {table} and {column},
+    // statements separated by "; " (SQLite has no ALTER COLUMN: a new column replaces it).
+    const char* change_column_to_bigint;
 };
 
 const backend_quirks& quirks_of(eagerload::dialect d);
@@ -66,6 +72,8 @@ public:
     std::string quoted(std::string_view name) const;
     // Another handle on the same database, with its own pool.
     eagerload::database open(std::size_t pool_size) const;
+    // ... with these options.
+    eagerload::database open(const eagerload::open_options& options) const;
 
     eagerload::database db;
 
