@@ -14,7 +14,7 @@ namespace {
 
 // --- the pure pair -------------------------------------------------------------
 // Layout (before base64url, no padding):
-//   version (1) | side ('a' after, 'b' before) | shape (8, little endian) |
+//   version (1) | side ('a' after, 'b' before; 'A', 'B': the row included) | shape (8, little endian) |
 //   value count (1) | values | checksum (8: FNV-1a 64 of everything before it)
 // A value: 'n' (null) | 'i' + 8 bytes | 'r' + 8 bytes (IEEE bits) | 't' + length (4) + bytes.
 constexpr unsigned char token_version = 1;
@@ -104,7 +104,7 @@ std::string encode_page_token(const page_key& k) {
     if (k.values.size() > max_values) throw std::invalid_argument("eagerload: a page token holds at most 64 values");
     std::string raw;
     raw += static_cast<char>(token_version);
-    raw += k.before ? 'b' : 'a';
+    raw += static_cast<char>((k.before ? 'b' : 'a') - (k.inclusive ? 'a' - 'A' : 0));
     put_u64(raw, k.shape);
     raw += static_cast<char>(k.values.size());
     for (const param& p : k.values) {
@@ -144,8 +144,9 @@ page_key decode_page_token(std::string_view token) {
     if (r.byte() != token_version) bad_token("made by another version of eagerload");
     page_key k;
     const unsigned char side = r.byte();
-    if (side != 'a' && side != 'b') bad_token("altered (unknown side)");
-    k.before = side == 'b';
+    if (side != 'a' && side != 'b' && side != 'A' && side != 'B') bad_token("altered (unknown side)");
+    k.before = side == 'b' || side == 'B';
+    k.inclusive = side == 'A' || side == 'B';
     k.shape = r.u64();
     const std::size_t n = r.byte();
     if (n > max_values) bad_token("altered (too many values)");
@@ -268,9 +269,10 @@ void check_page_size(const keyset& k, std::size_t size) {
                                     "\": must be at least 1");
 }
 
-std::string keyset_token(const keyset& k, bool before, params values) {
+std::string keyset_token(const keyset& k, bool before, params values, bool inclusive) {
     page_key key;
     key.before = before;
+    key.inclusive = inclusive;
     key.shape = k.shape;
     key.values = std::move(values);
     return encode_page_token(key);
@@ -304,7 +306,9 @@ select_spec keyset_select(const select_spec& s, const keyset& k, const page_key*
     auto strict = [&](std::size_t i) { return (k.descending[i] != before) ? op::lt : op::gt; };
     cond_ptr any;
     for (std::size_t i = 0; i < k.columns.size(); ++i) {
-        cond_ptr term = column(i, strict(i));
+        op o = strict(i);
+        if (key->inclusive && i + 1 == k.columns.size()) o = o == op::lt ? op::le : op::ge;  // the row itself too
+        cond_ptr term = column(i, o);
         for (std::size_t j = i; j-- > 0;) term = cond_node::logical(op::and_, column(j, op::eq), term);
         any = any ? cond_node::logical(op::or_, any, term) : term;
     }

@@ -54,7 +54,7 @@ page_key read_page_token(const keyset& k, std::string_view token);
 // by the keyset (reversed for a page before), at most `limit` rows.
 select_spec keyset_select(const select_spec& s, const keyset& k, const page_key* key, long long limit);
 // The token of the page after (before) the row whose key values are `values`.
-std::string keyset_token(const keyset& k, bool before, params values);
+std::string keyset_token(const keyset& k, bool before, params values, bool inclusive = false);
 // `size` must be positive; names the table.
 void check_page_size(const keyset& k, std::size_t size);
 
@@ -106,7 +106,8 @@ keyed_page<typename Q::node_type> load_page_once(const Q& q, const database& db,
     };
     if (!before) {
         if (more) page.next_token = token(false, rows.size() - 1);
-        if (key) page.previous_token = rows.empty() ? keyset_token(ks, true, key->values) : token(true, 0);
+        // An empty page after a row: the page before it ends with that row.
+        if (key) page.previous_token = rows.empty() ? keyset_token(ks, true, key->values, true) : token(true, 0);
     } else {
         if (more) page.previous_token = token(true, 0);
         // Nothing before the key: the page after is the first page.

@@ -29,6 +29,7 @@ namespace detail {
 // (a hash of its table and order keys), and the row's order-key values.
 struct page_key {
     bool before = false;
+    bool inclusive = false;  // the row itself is on the page (a page back from an empty page)
     std::uint64_t shape = 0;
     params values;
 };

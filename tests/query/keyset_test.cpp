@@ -231,6 +231,7 @@ EAGERLOAD_TEST("page token values are bound, never SQL text") {
 TEST_CASE("page tokens round-trip every value kind through the pure pair") {
     detail::page_key k;
     k.before = true;
+    k.inclusive = true;
     k.shape = 0x0123456789abcdefULL;
     k.values = {detail::param::integer(-5), detail::param::integer(9223372036854775807LL), detail::param::real(0.1),
                 detail::param::text(std::string("a\0b", 3)), detail::param::text(""), detail::param{}};
@@ -238,6 +239,7 @@ TEST_CASE("page tokens round-trip every value kind through the pure pair") {
         const std::string t = detail::encode_page_token(k);
         const detail::page_key back = detail::decode_page_token(t);
         CHECK(back.before == k.before);
+        CHECK(back.inclusive == k.inclusive);
         CHECK(back.shape == k.shape);
         REQUIRE(back.values.size() == k.values.size());
         for (std::size_t i = 0; i < k.values.size(); ++i) {
