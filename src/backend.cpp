@@ -77,6 +77,11 @@ std::string backend::row_number(std::string_view partition_sql, col_type, std::s
 }
 
 std::string backend::select_column(std::string column_sql, col_type) const { return column_sql; }
+void backend::fetch_cached(soci::session& s, statement_cache*, const std::string& sql, const params& ps,
+                           std::span<const column_source> columns, const batch_sink& sink,
+                           std::size_t batch_rows) const {
+    fetch(s, sql, ps, columns, sink, batch_rows);
+}
 
 std::string format_double(double v) { return fmt::format("{}", v); }
 

@@ -24,6 +24,7 @@ class session;
 namespace eagerload::detail {
 
 struct table_info;
+class statement_cache;
 
 // A connection string as a backend read it.
 struct connection_spec {
@@ -158,6 +159,14 @@ public:
     // Returns two columns: the row's 0-based input position, and the key.
     virtual std::string upsert_keys(const table_info& t, const upsert_spec& u,
                                     const std::vector<std::vector<param>>& columns, params& ps) const;
+    // --- prepared statements ----------------------------------------------------------
+    // fetch() through the session's statement cache (nullptr: off). A backend that can
+    // keep prepared statements on its connection reuses them by SQL text, prepares
+    // again after a schema change made them stale, and throws stale_statement when
+    // that happened inside a transaction. The default (MariaDB) is fetch().
+    virtual void fetch_cached(soci::session& s, statement_cache* cache, const std::string& sql, const params& ps,
+                              std::span<const column_source> columns, const batch_sink& sink,
+                              std::size_t batch_rows) const;
 };
 
 // The registry (src/backends/registry.cpp).

@@ -44,6 +44,9 @@ database_state::database_state(const backend& be, std::unique_ptr<soci::connecti
       secrets_(std::move(spec.secrets)),
       suspect_(std::make_unique<std::atomic<bool>[]>(size)),
       holders_(std::make_unique<std::atomic<std::thread::id>[]>(size)) {
+    if (options.statement_cache_size > 0)
+        for (std::size_t i = 0; i < size; ++i)
+            caches_.push_back(std::make_unique<statement_cache>(options.statement_cache_size));
     description_ = to_string(be.kind());
     description_ += " database ";
     if (!owned_) {
@@ -113,15 +116,21 @@ bool database_state::lost(std::size_t slot) noexcept {
     return true;
 }
 
+void database_state::add_cache_stats(statement_cache_stats& s) const noexcept {
+    for (const auto& c : caches_) c->add_to(s);
+}
+
 void database_state::suspect(std::size_t slot) noexcept { suspect_[slot].store(true, std::memory_order_release); }
 
 void database_state::reopen(std::size_t slot) {
     soci::session& s = pool_->at(slot);
+    if (statement_cache* c = cache(slot)) c->clear();  // its statements died with the connection
     try {
         if (owned_) {  // reopen as open() did, with the same set-up
             s.close();
             open_options o;
             o.statement_timeout = statement_timeout_;
+            o.statement_cache_size = 0;  // only opens the session: the cache is ours already
             open_session(be_, s, target_, o);
         } else {  // the caller's session: SOCI reconnects with its last parameters
             s.reconnect();
@@ -387,7 +396,7 @@ database database::from_pool(soci::connection_pool& pool, std::size_t size, dial
     }
     open_options o;
     o.pool_size = size;
-    o.lease_timeout = lease_timeout;
+    o.lease_timeout = lease_timeout;  // and the default statement cache
     return database(std::make_shared<detail::database_state>(be, nullptr, &pool, size, detail::connection_spec{}, o));
 }
 

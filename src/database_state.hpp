@@ -14,6 +14,7 @@
 
 #include "backend.hpp"
 #include "eagerload/counter.hpp"
+#include "statement_cache.hpp"
 
 namespace eagerload::detail {
 
@@ -52,6 +53,10 @@ public:
     void add_counter(query_counter* c, counter_scope scope);
     void remove_counter(query_counter* c, counter_scope scope);
     void record(const std::string& sql);
+
+    // The statement cache of `slot`'s session; nullptr when off.
+    statement_cache* cache(std::size_t slot) noexcept { return caches_.empty() ? nullptr : caches_[slot].get(); }
+    void add_cache_stats(statement_cache_stats& s) const noexcept;
 
     // The slot the calling thread pinned with a transaction, or npos.
     std::size_t pinned_slot() const;
@@ -98,6 +103,10 @@ private:
     mutable std::mutex pins_mutex_;
     std::vector<pin_record> pins_;
     std::atomic<std::size_t> pin_count_{0};  // lets statements outside transactions skip the lock
+
+    // Per slot; declared last so that they are destroyed before the pool closes the
+    // sessions (SQLite cannot close a connection with statements still prepared).
+    std::vector<std::unique_ptr<statement_cache>> caches_;
 };
 
 // Opens `s` on `target` as every eagerload session is opened: the backend's set-up,
@@ -116,6 +125,7 @@ public:
     session_lease(const session_lease&) = delete;
     session_lease& operator=(const session_lease&) = delete;
     soci::session& session() noexcept { return st_.pool().at(slot_); }
+    statement_cache* cache() noexcept { return st_.cache(slot_); }
 
     // Call from the catch block of a statement the database refused, before throwing
     // database_error: records the failure (with its message) in the transaction.

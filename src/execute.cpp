@@ -140,7 +140,7 @@ void fetch(const database& db, const std::string& sql, const params& ps, std::sp
     const std::size_t batch_rows =
         expected_rows == 0 ? default_batch_rows : std::clamp<std::size_t>(expected_rows, 1, max_batch_rows);
     try {
-        state.be().fetch(lease.session(), sql, ps, columns, sink, batch_rows);
+        state.be().fetch_cached(lease.session(), lease.cache(), sql, ps, columns, sink, batch_rows);
     } catch (const database_error& e) {
         lease.statement_failed(e, sql);  // a lost connection, a statement timeout: says so
         throw;

@@ -63,6 +63,15 @@ struct result {
 // The hand-written strategy runs raw SOCI on db.soci_pool(): the same sessions.
 result load(strategy s, variant v, const eagerload::database& db, std::int64_t user_id);
 
+// Keyed pages of the eager strategy: `size` projects after the one `token` names ("":
+// the first page), and the token of the next page (none after the last page).
+struct page_result {
+    result page;
+    std::optional<std::string> next_token;
+};
+page_result load_eager_page(variant v, const eagerload::database& db, std::int64_t user_id, std::size_t size,
+                            const std::string& token);
+
 // UTF-8 as is, keys sorted, no whitespace; "created" as YYYY-MM-DDTHH:MM:SS.
 std::string to_json(const view& v);
 

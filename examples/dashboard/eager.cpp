@@ -19,13 +19,11 @@ std::vector<std::string> eager_plan(variant v, eagerload::dialect d) {
     return dashboard_query(v, 1).plan(d).statements;
 }
 
-result load_eager(variant v, const eagerload::database& db, std::int64_t user_id) {
-    const auto query = dashboard_query(v, user_id);
-    static_assert(decltype(query)::statements == 4);
-    eagerload::query_counter counter(db, eagerload::counter_scope::this_thread);
+// The graph is ours: move its strings into the view rather than copy them.
+template <class Projects>
+view to_view(Projects& projects) {
     view out;
-    // The graph is ours: move its strings into the view rather than copy them.
-    for (auto& p : query.load(db)) {
+    for (auto& p : projects) {
         project_view& pv = out.emplace_back();
         pv.id = p.id;
         pv.name = std::move(p.name);
@@ -43,7 +41,23 @@ result load_eager(variant v, const eagerload::database& db, std::int64_t user_id
         }
         for (auto& m : p[members]) pv.members.push_back(std::move(m[member_user].name));
     }
-    return {std::move(out), counter.count()};
+    return out;
+}
+
+result load_eager(variant v, const eagerload::database& db, std::int64_t user_id) {
+    const auto query = dashboard_query(v, user_id);
+    static_assert(decltype(query)::statements == 4);
+    eagerload::query_counter counter(db, eagerload::counter_scope::this_thread);
+    auto projects = query.load(db);
+    return {to_view(projects), counter.count()};
+}
+
+page_result load_eager_page(variant v, const eagerload::database& db, std::int64_t user_id, std::size_t size,
+                            const std::string& token) {
+    const auto query = dashboard::dashboard_projects(v == variant::limited, user_id);
+    eagerload::query_counter counter(db, eagerload::counter_scope::this_thread);
+    auto page = query.page(db, size, token);
+    return {{to_view(page.rows), counter.count()}, std::move(page.next_token)};
 }
 
 }  // namespace dashboard

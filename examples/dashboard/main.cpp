@@ -6,6 +6,12 @@
 //             [--variant full|limited] [--strategy naive|eager|handwritten|all]
 //             [--repeat N] [--json FILE] [--summary-json FILE]
 //             [--tasks-per-project N] [--comments-per-task N]
+//             [--page-size N] [--after TOKEN] [--next-token FILE] [--statement-cache N]
+//
+// Keyed pages (eager strategy): --page-size N projects (default 20: the dashboard's
+// first page) after the page token --after names; --next-token FILE writes the token
+// of the next page, or nothing after the last page. --statement-cache N: prepared
+// statements kept per session (0: off), to measure the statement cache.
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -14,6 +20,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unistd.h>
@@ -28,7 +35,8 @@ namespace {
                  "dashboard: %s\nusage: dashboard [--sqlite PATH | --postgres CONNINFO | --mariadb CONN] [--no-generate]\n"
                  "                 [--user ID] [--variant full|limited] [--strategy naive|eager|handwritten|all]\n"
                  "                 [--repeat N]"
-                 " [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n",
+                 " [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n"
+                 "                 [--page-size N] [--after TOKEN] [--next-token FILE] [--statement-cache N]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -57,6 +65,11 @@ int main(int argc, char** argv) try {
     std::vector<strategy> strategies{strategy::naive, strategy::eager, strategy::handwritten};
     int repeat = 5;
     config cfg;
+    // Keyed pages and the statement cache.
+    bool paged = false, strategy_given = false;
+    std::size_t page_size = 20;
+    std::string after, next_token_path;
+    eagerload::open_options options;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         auto value = [&]() -> const char* {
@@ -73,6 +86,11 @@ int main(int argc, char** argv) try {
         else if (a == "--summary-json") summary_path = value();
         else if (a == "--tasks-per-project") cfg.tasks_per_project = static_cast<int>(number(a, value()));
         else if (a == "--comments-per-task") cfg.comments_per_task = static_cast<int>(number(a, value()));
+        // Keyed pages and the statement cache.
+        else if (a == "--page-size") paged = true, page_size = static_cast<std::size_t>(std::max(1LL, number(a, value())));
+        else if (a == "--after") paged = true, after = value();
+        else if (a == "--next-token") paged = true, next_token_path = value();
+        else if (a == "--statement-cache") options.statement_cache_size = static_cast<std::size_t>(number(a, value()));
         else if (a == "--variant") {
             const std::string_view s = value();
             if (s == "full") v = variant::full;
@@ -80,6 +98,7 @@ int main(int argc, char** argv) try {
             else usage(fmt::format("unknown variant \"{}\"", s));
         } else if (a == "--strategy") {
             const std::string_view s = value();
+            strategy_given = true;
             if (s == "all") strategies = {strategy::naive, strategy::eager, strategy::handwritten};
             else if (s == "naive") strategies = {strategy::naive};
             else if (s == "eager") strategies = {strategy::eager};
@@ -92,6 +111,11 @@ int main(int argc, char** argv) try {
         }
     }
     cfg.user_id = user;
+    if (paged) {
+        if (strategy_given && (strategies.size() != 1 || strategies[0] != strategy::eager))
+            usage("--page-size, --after and --next-token page the eager strategy only");
+        strategies = {strategy::eager};
+    }
 
     // Default: a fresh embedded SQLite database in a temporary file, removed at exit.
     std::string temp_path;
@@ -108,7 +132,7 @@ int main(int argc, char** argv) try {
         }
     } cleanup{temp_path};
 
-    auto db = eagerload::database::open(url);
+    auto db = eagerload::database::open(url, options);
     if (generate_data) {
         drop_schema(db);
         create_schema(db);
@@ -128,9 +152,16 @@ int main(int argc, char** argv) try {
         const strategy s = strategies[si];
         std::vector<double> times;
         result last;
+        std::optional<std::string> next_token;
         for (int r = 0; r < repeat; ++r) {
             const auto t0 = std::chrono::steady_clock::now();
-            last = load(s, v, db, user);
+            if (paged) {
+                page_result p = load_eager_page(v, db, user, page_size, after);
+                last = std::move(p.page);
+                next_token = std::move(p.next_token);
+            } else {
+                last = load(s, v, db, user);
+            }
             times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         }
         std::sort(times.begin(), times.end());
@@ -138,6 +169,7 @@ int main(int argc, char** argv) try {
                                                 : (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
         fmt::print("{:<12} {:>10} {:>11.2f} {:>11.2f} {:>9}\n", to_string(s), last.statements, median, times.front(),
                    last.dashboard.size());
+        if (!next_token_path.empty()) write_file(next_token_path, next_token.value_or(""));
         const std::string json = to_json(last.dashboard);
         if (si == 0) {
             reference_json = json;

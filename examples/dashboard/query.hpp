@@ -14,7 +14,9 @@
 
 namespace dashboard {
 
-inline auto dashboard_query(bool limited, std::int64_t user_id) {
+// The dashboard's projects in page order, unlimited: dashboard_query() is its first
+// 20; keyed pages (dashboard --page-size N --after TOKEN) are any page of it.
+inline auto dashboard_projects(bool limited, std::int64_t user_id) {
     using namespace eagerload;
     auto task_level = select<Task>()
                           .order_by(desc<&Task::priority>, desc<&Task::created_at>, desc<&Task::id>)
@@ -25,10 +27,11 @@ inline auto dashboard_query(bool limited, std::int64_t user_id) {
     return select<Project>()
         .where(exists(members, col<&ProjectMember::user_id> == user_id))
         .order_by(desc<&Project::updated_at>, desc<&Project::id>)
-        .limit(20)
         .join(owner)
         .prefetch(tasks, task_level.join(assignee).prefetch(comments, comment_level.join(author)))
         .prefetch(members, select<ProjectMember>().order_by(asc<&ProjectMember::id>).join(member_user));
 }
+
+inline auto dashboard_query(bool limited, std::int64_t user_id) { return dashboard_projects(limited, user_id).limit(20); }
 
 }  // namespace dashboard

@@ -58,6 +58,11 @@ struct open_options {
     //    is locked" (a database_error). A statement that is slow by itself is not
     //    interrupted.
     std::optional<std::chrono::milliseconds> statement_timeout;
+    // Prepared statements each session keeps, by SQL text, least recently used
+    // dropped first (PostgreSQL and SQLite; MariaDB has none, see docs/design.md).
+    // 0 switches the cache off: for poolers that cannot keep prepared statements
+    // (PgBouncer in transaction mode).
+    std::size_t statement_cache_size = 64;
 };
 
 class database {

@@ -40,16 +40,7 @@ std::vector<std::vector<param>> to_columns(std::span<R> rows) {
     return columns;
 }
 
-template <class M>
-param member_param(const M& v) {
-    if constexpr (column_traits<M>::nullable) {
-        if (!v) return param{};
-        return to_param<column_traits<M>::type>(*v);
-    } else {
-        return to_param<column_traits<M>::type>(v);
-    }
-}
-
+// member_param: where.hpp.
 template <class T, class F>
 void for_each_field(const T& row, F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {

@@ -17,6 +17,9 @@ template <auto P, bool Descending>
     requires detail::data_member_pointer<P>
 struct order_term {
     using model_type = detail::class_of<P>;
+    // A std::optional member: its NULLs sort first on some backends, last on others,
+    // so a keyed page (page.hpp) does not take it.
+    static constexpr bool nullable = detail::column_traits<detail::member_type_of<P>>::nullable;
     detail::order_item item() const { return {detail::column_of<P>().name, Descending}; }
 };
 

@@ -20,6 +20,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -48,11 +49,14 @@ enum query_flag : unsigned {
     ordered = 2,     // order_by()
     limited = 4,     // limit() or offset()
     per_parent = 8,  // limit_per_parent() or offset_per_parent()
+    nullable_order = 16,  // order_by() with a std::optional member: no keyed pages
 };
 }  // namespace detail
 
 template <class T, unsigned Flags = 0, class... Loads>
 class select_query;
+template <class Node>
+struct keyed_page;  // page.hpp
 
 namespace detail {
 template <class Q>
@@ -61,6 +65,11 @@ template <class Q>
 void append_plan(const Q& q, dialect d, std::vector<std::string>& out);
 template <class Q>
 level_spec root_level(const Q& q);
+template <class Q>
+keyed_page<typename Q::node_type> load_page(const Q& q, const database& db, std::size_t size, std::string_view token);
+template <class Q>
+keyed_page<typename Q::node_type> load_page_at(const Q& q, const database& db, std::size_t size,
+                                               const typename Q::model_type& row, bool before);
 }  // namespace detail
 
 template <class T, unsigned Flags, class... Loads>
@@ -95,12 +104,14 @@ public:
 
     // Sort keys, appended to any given before.
     template <class... Terms>
-    select_query<T, Flags | detail::ordered, Loads...> order_by(Terms... terms) const {
+    select_query<T, Flags | detail::ordered | ((Terms::nullable || ...) ? detail::nullable_order : 0u), Loads...>
+    order_by(Terms... terms) const {
         static_assert(sizeof...(Terms) > 0, "eagerload: order_by() needs at least one asc<...> or desc<...>");
         static_assert((std::is_same_v<typename Terms::model_type, T> && ...),
                       "eagerload: order_by(): a sort key is a column of another model than the one this "
                       "query selects");
-        select_query<T, Flags | detail::ordered, Loads...> q(spec_, loads_);
+        select_query<T, Flags | detail::ordered | ((Terms::nullable || ...) ? detail::nullable_order : 0u), Loads...> q(
+            spec_, loads_);
         (q.spec_.order.push_back(terms.item()), ...);
         return q;
     }
@@ -201,6 +212,24 @@ public:
         return detail::load_graph(*this, db);
     }
 
+    // --- keyed pages (page.hpp) ----------------------------------------------------
+    // `size` rows after the row a token names (token "": the first page), in this
+    // query's order with the primary key as the last tie-breaker, and the tokens of
+    // the pages after and before it. Relations load for the page's rows only.
+    keyed_page<node_type> page(const database& db, std::size_t size, std::string_view token = {}) const {
+        check_pageable();
+        return detail::load_page(*this, db, size, token);
+    }
+    // The page after (before) `row`, by its order-key values.
+    keyed_page<node_type> page_after(const database& db, std::size_t size, const T& row) const {
+        check_pageable();
+        return detail::load_page_at(*this, db, size, row, false);
+    }
+    keyed_page<node_type> page_before(const database& db, std::size_t size, const T& row) const {
+        check_pageable();
+        return detail::load_page_at(*this, db, size, row, true);
+    }
+
     std::optional<T> first(const database& db) const {
         auto rows = limit(1).all(db);
         if (rows.empty()) return std::nullopt;
@@ -241,6 +270,16 @@ public:
 
 private:
     select_query(const detail::select_spec& s, std::tuple<Loads...> l) : spec_(s), loads_(std::move(l)) {}
+
+    static constexpr void check_pageable() {
+        static_assert((Flags & detail::limited) == 0,
+                      "eagerload: page(): a keyed page sets its own limit: drop limit()/offset() from the query");
+        static_assert((Flags & detail::per_parent) == 0,
+                      "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels");
+        static_assert((Flags & detail::nullable_order) == 0,
+                      "eagerload: page(): an order_by() key is a std::optional member; NULLs sort first on some "
+                      "databases and last on others, so keyed pages take non-null order keys only");
+    }
 
     template <class L, class Q>
     auto add(Q nested) const {
@@ -343,3 +382,4 @@ T get(const database& db, const K1& k1, const K2& k2, const Ks&... ks) {
 }  // namespace eagerload
 
 #include "eagerload/detail/loader.hpp"
+#include "eagerload/page.hpp"

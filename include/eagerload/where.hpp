@@ -64,6 +64,17 @@ param to_param(const V& v) {
     } else return param::text(format_timestamp(timestamp(v)));
 }
 
+// A member's value as a bound parameter (NULL for an empty std::optional).
+template <class M>
+param member_param(const M& v) {
+    if constexpr (column_traits<M>::nullable) {
+        if (!v) return param{};
+        return to_param<column_traits<M>::type>(*v);
+    } else {
+        return to_param<column_traits<M>::type>(v);
+    }
+}
+
 template <auto P, class V>
 condition<class_of<P>> compare(cond_node::op o, const V& v) {
     using Member = member_type_of<P>;

@@ -13,6 +13,7 @@
 #include "../backend.hpp"
 #include "../connection_string.hpp"
 #include "../convert.hpp"
+#include "../statement_cache.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/model.hpp"
 
@@ -160,13 +161,14 @@ __attribute__((no_sanitize("vptr"))) PGconn* connection(soci::session& s) {
     return static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;
 }
 
-// Runs `sql` with `ps` as text parameters ($1, $2, ...): one PQexecParams round trip.
-// `expected`: the result status that means success (PGRES_TUPLES_OK for rows); for a
-// statement run for its effect, rows it may return (a SELECT) are fine too.
-PGresult* run(soci::session& s, const std::string& sql, const params& ps, ExecStatusType expected) {
-    PGconn* conn = connection(s);
-    std::vector<std::string> texts(ps.size());
-    std::vector<const char*> values(ps.size(), nullptr);
+// `ps` as libpq's text parameters: values[i] points into ps or texts.
+struct text_params {
+    std::vector<std::string> texts;
+    std::vector<const char*> values;
+    text_params(const params& ps, const std::string& sql);
+};
+
+text_params::text_params(const params& ps, const std::string& sql) : texts(ps.size()), values(ps.size(), nullptr) {
     for (std::size_t i = 0; i < ps.size(); ++i) {
         const param& p = ps[i];
         switch (p.k) {
@@ -185,18 +187,88 @@ PGresult* run(soci::session& s, const std::string& sql, const params& ps, ExecSt
         if (p.k == param::kind::text) values[i] = p.s.c_str();
         else if (p.k != param::kind::null) values[i] = texts[i].c_str();
     }
+}
+
+std::string_view error_field(const PGresult* res, int code) {
+    const char* v = res ? PQresultErrorField(res, code) : nullptr;
+    return v ? v : "";
+}
+
+// The failed result `res` (cleared here) as the exception throw_statement_error picks.
+[[noreturn]] void throw_result_error(PGconn* conn, PGresult* res, const std::string& sql) {
+    const result_guard g{res};
+    throw_statement_error(res ? PQresultErrorMessage(res) : PQerrorMessage(conn), sql,
+                          error_field(res, PG_DIAG_SQLSTATE), error_field(res, PG_DIAG_TABLE_NAME),
+                          error_field(res, PG_DIAG_CONSTRAINT_NAME));
+}
+
+// Runs `sql` with `ps` as text parameters ($1, $2, ...): one PQexecParams round trip.
+// `expected`: the result status that means success (PGRES_TUPLES_OK for rows); for a
+// statement run for its effect, rows it may return (a SELECT) are fine too.
+PGresult* run(soci::session& s, const std::string& sql, const params& ps, ExecStatusType expected) {
+    PGconn* conn = connection(s);
+    const text_params v(ps, sql);
     const std::string text = dollar_placeholders(sql);
     PGresult* res =
-        PQexecParams(conn, text.c_str(), static_cast<int>(ps.size()), nullptr, values.data(), nullptr, nullptr, 0);
+        PQexecParams(conn, text.c_str(), static_cast<int>(ps.size()), nullptr, v.values.data(), nullptr, nullptr, 0);
     const ExecStatusType status = PQresultStatus(res);
     if (status == expected || (expected == PGRES_COMMAND_OK && status == PGRES_TUPLES_OK)) return res;
-    const result_guard g{res};
-    auto field = [&](int code) -> std::string_view {
-        const char* v = res ? PQresultErrorField(res, code) : nullptr;
-        return v ? v : "";
-    };
-    throw_statement_error(res ? PQresultErrorMessage(res) : PQerrorMessage(conn), sql, field(PG_DIAG_SQLSTATE),
-                          field(PG_DIAG_TABLE_NAME), field(PG_DIAG_CONSTRAINT_NAME));
+    throw_result_error(conn, res, sql);
+}
+
+// A statement prepared on the connection (PQprepare), kept by the session's cache.
+struct pg_statement final : cached_statement {
+    PGconn* conn;
+    std::string name;
+    pg_statement(PGconn* c, std::string n) : conn(c), name(std::move(n)) {}
+    void evicted() noexcept override {
+        try {  // frees it on the server; a failure (an aborted transaction) only leaves it there
+            PQclear(PQexec(conn, ("DEALLOCATE " + name).c_str()));
+        } catch (...) {
+        }
+    }
+};
+
+// Runs `sql` as a prepared statement of the session's cache: PQprepare on first use,
+// then one PQexecPrepared round trip (parsed and planned once per session). A schema
+// change the statement cannot survive (0A000 "cached plan must not change result
+// type"; 26000, the statement is gone) drops it: outside a transaction it is prepared
+// again and run at once; inside one, which the failure aborted, stale_statement.
+PGresult* run_cached(soci::session& s, statement_cache& cache, const std::string& sql, const params& ps) {
+    PGconn* conn = connection(s);
+    cache.use_connection(conn);
+    const text_params v(ps, sql);
+    for (int attempt = 0;; ++attempt) {
+        auto* kept = static_cast<pg_statement*>(cache.find(sql));
+        if (kept) {
+            cache.count_reuse();
+        } else {
+            auto fresh = std::make_unique<pg_statement>(conn, cache.next_name());
+            const std::string text = dollar_placeholders(sql);
+            PGresult* prep = PQprepare(conn, fresh->name.c_str(), text.c_str(), static_cast<int>(ps.size()), nullptr);
+            if (PQresultStatus(prep) != PGRES_COMMAND_OK) throw_result_error(conn, prep, sql);
+            PQclear(prep);
+            kept = static_cast<pg_statement*>(cache.insert(sql, std::move(fresh)));
+        }
+        PGresult* res = PQexecPrepared(conn, kept->name.c_str(), static_cast<int>(ps.size()), v.values.data(), nullptr,
+                                       nullptr, 0);
+        if (PQresultStatus(res) == PGRES_TUPLES_OK) return res;
+        const std::string_view state = error_field(res, PG_DIAG_SQLSTATE);
+        if (state != "0A000" && state != "26000") throw_result_error(conn, res, sql);
+        const bool idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
+        cache.erase(sql, idle);  // DEALLOCATE it where the connection still takes statements
+        if (idle && attempt == 0) {
+            PQclear(res);
+            continue;
+        }
+        const result_guard g{res};
+        throw stale_statement("eagerload: " + std::string(PQresultErrorMessage(res)) +
+                                  "  (a table under this prepared statement changed since the session prepared it; "
+                                  "the transaction it ran in is aborted; the statement is prepared again on its next "
+                                  "use: retry the transaction)\n  statement: " +
+                                  (sql.size() > 2000 ? sql.substr(0, 2000) + "..." : sql),
+                              sql);
+    }
 }
 
 // libpq's keys that hold secrets.
@@ -276,7 +348,20 @@ public:
 
     void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
                const batch_sink& sink, std::size_t batch_rows) const override {
-        const result_guard g{run(s, sql, ps, PGRES_TUPLES_OK)};
+        read_rows(run(s, sql, ps, PGRES_TUPLES_OK), sql, columns, sink, batch_rows);
+    }
+
+    void fetch_cached(soci::session& s, statement_cache* cache, const std::string& sql, const params& ps,
+                      std::span<const column_source> columns, const batch_sink& sink,
+                      std::size_t batch_rows) const override {
+        if (!cache) return fetch(s, sql, ps, columns, sink, batch_rows);
+        read_rows(run_cached(s, *cache, sql, ps), sql, columns, sink, batch_rows);
+    }
+
+    // Hands the rows of `res` (cleared here) to `sink`.
+    static void read_rows(PGresult* res, const std::string& sql, std::span<const column_source> columns,
+                          const batch_sink& sink, std::size_t batch_rows) {
+        const result_guard g{res};
         const int nrows = PQntuples(g.res);
         const int ncols = PQnfields(g.res);
         check_column_count(static_cast<std::size_t>(ncols), columns, sql);

@@ -11,6 +11,7 @@
 
 #include "../backend.hpp"
 #include "../convert.hpp"
+#include "../statement_cache.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/model.hpp"
 
@@ -38,6 +39,7 @@ struct statement_guard {
     sqlite3_stmt* st = nullptr;
     ~statement_guard() { sqlite3_finalize(st); }
 };
+
 
 // The sqlite3 connection SOCI opened (the session is a sqlite3 one: opened by open()
 // below, or by the caller of database::from_pool for this dialect). Not checked by
@@ -103,32 +105,64 @@ void register_functions(sqlite3* conn, const std::string& sql) {
                                nullptr, nullptr);
 }
 
-// Prepares `sql` on `conn` with `ps` bound to :p1, :p2, ...
-void prepare_bound(sqlite3* conn, const std::string& sql, const params& ps, statement_guard& g) {
-    register_functions(conn, sql);
-    if (sqlite3_prepare_v2(conn, sql.data(), static_cast<int>(sql.size()), &g.st, nullptr) != SQLITE_OK)
-        throw_sqlite_error(conn, sql);
-    for (std::size_t i = 0; i < ps.size(); ++i) {
+// The index of each of :p1, :p2, ... in `st`.
+std::vector<int> placeholder_indices(sqlite3_stmt* st, const std::string& sql, std::size_t n) {
+    std::vector<int> at(n);
+    for (std::size_t i = 0; i < n; ++i) {
         const std::string name = ":p" + std::to_string(i + 1);
-        const int at = sqlite3_bind_parameter_index(g.st, name.c_str());
-        if (at == 0) throw_statement_error("no placeholder " + name + " in the statement", sql);
+        at[i] = sqlite3_bind_parameter_index(st, name.c_str());
+        if (at[i] == 0) throw_statement_error("no placeholder " + name + " in the statement", sql);
+    }
+    return at;
+}
+
+// Binds `ps` (which must outlive the statement's run: SQLITE_STATIC) at `at`.
+void bind_params(sqlite3* conn, sqlite3_stmt* st, const std::string& sql, const params& ps, const std::vector<int>& at) {
+    if (at.size() != ps.size()) throw_statement_error("a statement run with another number of parameters", sql);
+    for (std::size_t i = 0; i < ps.size(); ++i) {
         const param& p = ps[i];
         int rc = SQLITE_OK;
         switch (p.k) {
-        case param::kind::null: rc = sqlite3_bind_null(g.st, at); break;
-        case param::kind::integer: rc = sqlite3_bind_int64(g.st, at, p.i); break;
-        case param::kind::real: rc = sqlite3_bind_double(g.st, at, p.d); break;
+        case param::kind::null: rc = sqlite3_bind_null(st, at[i]); break;
+        case param::kind::integer: rc = sqlite3_bind_int64(st, at[i], p.i); break;
+        case param::kind::real: rc = sqlite3_bind_double(st, at[i], p.d); break;
         case param::kind::text:
         case param::kind::decimal:  // NUMERIC affinity makes it a number where it is one
-            rc = sqlite3_bind_text64(g.st, at, p.s.data(), p.s.size(), SQLITE_STATIC, SQLITE_UTF8);
+            rc = sqlite3_bind_text64(st, at[i], p.s.data(), p.s.size(), SQLITE_STATIC, SQLITE_UTF8);
             break;
         case param::kind::blob:  // never a null pointer: that would bind NULL
-            rc = sqlite3_bind_blob64(g.st, at, p.s.empty() ? "" : p.s.data(), p.s.size(), SQLITE_STATIC);
+            rc = sqlite3_bind_blob64(st, at[i], p.s.empty() ? "" : p.s.data(), p.s.size(), SQLITE_STATIC);
             break;
         }
         if (rc != SQLITE_OK) throw_sqlite_error(conn, sql);
     }
 }
+
+// Prepares `sql` on `conn` with `ps` bound to :p1, :p2, ...
+void prepare_bound(sqlite3* conn, const std::string& sql, const params& ps, statement_guard& g) {
+    register_functions(conn, sql);
+    if (sqlite3_prepare_v2(conn, sql.data(), static_cast<int>(sql.size()), &g.st, nullptr) != SQLITE_OK)
+        throw_sqlite_error(conn, sql);
+    bind_params(conn, g.st, sql, ps, placeholder_indices(g.st, sql, ps.size()));
+}
+
+// A statement kept by the session's statement cache: prepared once (prepare_v2
+// prepares it again by itself after a schema change), reset after every run.
+struct sqlite_statement final : cached_statement {
+    sqlite3_stmt* st = nullptr;
+    std::vector<int> at;  // of :p1, :p2, ...
+    ~sqlite_statement() override { sqlite3_finalize(st); }
+};
+
+// Leaves a kept statement ready for its next run, however this one ended: no read
+// lock held, no binding pointing at parameters that are gone.
+struct reset_guard {
+    sqlite3_stmt* st;
+    ~reset_guard() {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+};
 
 class sqlite_impl final : public backend {
 public:
@@ -165,23 +199,50 @@ public:
         sqlite3* conn = connection(s);
         statement_guard g;
         prepare_bound(conn, sql, ps, g);
-        const int ncols = sqlite3_column_count(g.st);
+        read_rows(conn, g.st, sql, columns, sink, batch_rows);
+    }
+
+    void fetch_cached(soci::session& s, statement_cache* cache, const std::string& sql, const params& ps,
+                      std::span<const column_source> columns, const batch_sink& sink,
+                      std::size_t batch_rows) const override {
+        if (!cache) return fetch(s, sql, ps, columns, sink, batch_rows);
+        sqlite3* conn = connection(s);
+        cache->use_connection(conn);
+        auto* kept = static_cast<sqlite_statement*>(cache->find(sql));
+        if (kept) {
+            cache->count_reuse();
+        } else {
+            auto fresh = std::make_unique<sqlite_statement>();
+            register_functions(conn, sql);
+            if (sqlite3_prepare_v2(conn, sql.data(), static_cast<int>(sql.size()), &fresh->st, nullptr) != SQLITE_OK)
+                throw_sqlite_error(conn, sql);
+            fresh->at = placeholder_indices(fresh->st, sql, ps.size());
+            kept = static_cast<sqlite_statement*>(cache->insert(sql, std::move(fresh)));
+        }
+        const reset_guard reset{kept->st};
+        bind_params(conn, kept->st, sql, ps, kept->at);
+        read_rows(conn, kept->st, sql, columns, sink, batch_rows);
+    }
+
+    static void read_rows(sqlite3* conn, sqlite3_stmt* st, const std::string& sql,
+                          std::span<const column_source> columns, const batch_sink& sink, std::size_t batch_rows) {
+        const int ncols = sqlite3_column_count(st);
         check_column_count(static_cast<std::size_t>(ncols), columns, sql);
         result_batch batch = make_batch(columns, batch_rows);
         for (;;) {
-            const int rc = sqlite3_step(g.st);
+            const int rc = sqlite3_step(st);
             if (rc == SQLITE_DONE) break;
             if (rc != SQLITE_ROW) throw_sqlite_error(conn, sql);
             const std::size_t r = batch.rows;
             for (int c = 0; c < ncols; ++c) {
                 column_data& col = batch.columns[static_cast<std::size_t>(c)];
-                const int type = sqlite3_column_type(g.st, c);
+                const int type = sqlite3_column_type(st, c);
                 col.nulls[r] = type == SQLITE_NULL;
                 bool ok = true;
                 switch (type) {
                 case SQLITE_NULL: break;
-                case SQLITE_INTEGER: ok = store_integer(col, r, sqlite3_column_int64(g.st, c)); break;
-                case SQLITE_FLOAT: ok = store_real(col, r, sqlite3_column_double(g.st, c)); break;
+                case SQLITE_INTEGER: ok = store_integer(col, r, sqlite3_column_int64(st, c)); break;
+                case SQLITE_FLOAT: ok = store_real(col, r, sqlite3_column_double(st, c)); break;
                 case SQLITE_TEXT:
                     // Numbers stored as text are not numbers: SQLite's affinity already turned
                     // every numeric-looking text in a numeric column into a number. A decimal
@@ -189,19 +250,19 @@ public:
                     ok = (col.type == col_type::text || col.type == col_type::timestamp ||
                           col.type == col_type::bytes || col.type == col_type::decimal ||
                           col.type == col_type::enum_text) &&
-                         store_text(col, r, column_text(g.st, c));
+                         store_text(col, r, column_text(st, c));
                     break;
                 default: {  // BLOB
-                    const auto* p = static_cast<const char*>(sqlite3_column_blob(g.st, c));
+                    const auto* p = static_cast<const char*>(sqlite3_column_blob(st, c));
                     ok = store_bytes(col, r, std::string_view(p ? p : "", static_cast<std::size_t>(
-                                                                                sqlite3_column_bytes(g.st, c))));
+                                                                                sqlite3_column_bytes(st, c))));
                 }
                 }
                 if (!ok) {
                     const column_source& src = columns[static_cast<std::size_t>(c)];
-                    const std::string key(src.key < columns.size() ? column_text(g.st, static_cast<int>(src.key))
+                    const std::string key(src.key < columns.size() ? column_text(st, static_cast<int>(src.key))
                                                                    : std::string_view());
-                    const std::string value(column_text(g.st, c));
+                    const std::string value(column_text(st, c));
                     throw_conversion(src, key, value, storage_class(type));
                 }
             }

@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string>
+#include <unistd.h>
 #include <future>
 #include <thread>
 #include <vector>
@@ -23,7 +25,11 @@ using namespace eagerload;
 using models::User;
 
 TEST_CASE("database::from_pool runs statements on the caller's pool from several threads [sqlite]") {
-    const auto path = std::filesystem::temp_directory_path() / "eagerload_from_pool_test.db";
+    // Per process: test runs of other checkouts on this machine must not share the file.
+    std::string name = "eagerload_from_pool_test_";
+    name += std::to_string(::getpid());
+    name += ".db";
+    const auto path = std::filesystem::temp_directory_path() / name;
     std::filesystem::remove(path);
     {
         soci::connection_pool pool(3);

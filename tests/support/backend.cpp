@@ -32,6 +32,10 @@ constexpr backend_quirks sqlite_quirks{
     .upsert_statements = 2,
     .text_holds_nul = true,
     .upsert_misses_rows_committed_while_it_runs = false,
+    .keeps_prepared_statements = true,
+    .change_column_to_bigint = "ALTER TABLE {table} ADD COLUMN el_new BIGINT; UPDATE {table} SET el_new = {column}; "
+                               "ALTER TABLE {table} DROP COLUMN {column}; "
+                               "ALTER TABLE {table} RENAME COLUMN el_new TO {column}",
 };
 constexpr backend_quirks postgresql_quirks{
     .dialect = dialect::postgresql,
@@ -49,6 +53,8 @@ constexpr backend_quirks postgresql_quirks{
     .upsert_statements = 1,
     .text_holds_nul = false,
     .upsert_misses_rows_committed_while_it_runs = true,
+    .keeps_prepared_statements = true,
+    .change_column_to_bigint = "ALTER TABLE {table} ALTER COLUMN {column} TYPE BIGINT",
 };
 constexpr backend_quirks mariadb_quirks{
     .dialect = dialect::mariadb,
@@ -66,6 +72,8 @@ constexpr backend_quirks mariadb_quirks{
     .upsert_statements = 2,
     .text_holds_nul = false,
     .upsert_misses_rows_committed_while_it_runs = false,
+    .keeps_prepared_statements = false,
+    .change_column_to_bigint = "ALTER TABLE {table} MODIFY {column} BIGINT NOT NULL",
 };
 
 std::string unique_name() {
@@ -160,6 +168,10 @@ std::string context::quoted(std::string_view name) const {
 eagerload::database context::open(std::size_t pool_size) const {
     eagerload::open_options o;
     o.pool_size = pool_size;
+    return open(o);
+}
+
+eagerload::database context::open(const eagerload::open_options& o) const {
     switch (dialect_) {
     case dialect::sqlite: return eagerload::database::sqlite(target_, o);
     case dialect::postgresql: return eagerload::database::postgresql(target_, o);

@@ -71,6 +71,12 @@ struct backend_quirks {
     // COMMITTED: one statement): eagerload throws instead of returning its key. SQLite
     // (one writer) and MariaDB (a locking read after the upsert) return the key.
     bool upsert_misses_rows_committed_while_it_runs;
+    // Sessions keep prepared statements in their statement cache (open_options::
+    // statement_cache_size). MariaDB: SOCI's MySQL backend prepares nothing on the server.
+    bool keeps_prepared_statements;
+    // Changes an INTEGER column to BIGINT in place: fmt text with {table} and {column},
+    // statements separated by "; " (SQLite has no ALTER COLUMN: a new column replaces it).
+    const char* change_column_to_bigint;
 };
 
 const backend_quirks& quirks_of(eagerload::dialect d);
@@ -91,6 +97,8 @@ public:
     std::string quoted(std::string_view name) const;
     // Another handle on the same database, with its own pool.
     eagerload::database open(std::size_t pool_size) const;
+    // ... with these options.
+    eagerload::database open(const eagerload::open_options& options) const;
 
     eagerload::database db;
 

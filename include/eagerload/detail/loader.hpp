@@ -21,6 +21,7 @@
 #include "eagerload/detail/key_index.hpp"
 #include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/row_reader.hpp"
+#include "eagerload/detail/statement_cache.hpp"
 #include "eagerload/relation.hpp"
 
 namespace eagerload::detail {
@@ -303,7 +304,7 @@ void run_loads(const database& db, std::span<typename Q::node_type* const> nodes
 }
 
 template <class Q>
-std::vector<typename Q::node_type> load_graph(const Q& q, const database& db) {
+std::vector<typename Q::node_type> load_graph_once(const Q& q, const database& db) {
     const level_spec spec = root_level(q);
     snapshot snap(db, Q::statements > 1);
     params ps;
@@ -323,6 +324,12 @@ std::vector<typename Q::node_type> load_graph(const Q& q, const database& db) {
     }
     snap.commit();
     return rows;
+}
+
+// Once more on a fresh snapshot if a cached statement went stale (statement_cache.hpp).
+template <class Q>
+std::vector<typename Q::node_type> load_graph(const Q& q, const database& db) {
+    return retry_if_stale(db, [&] { return load_graph_once(q, db); });
 }
 
 template <class Q>
