@@ -249,3 +249,34 @@ std::string report(const std::vector<statement_record>& records) {
 }
 
 }  // namespace eagerload
+
+// --- no_statements -----------------------------------------------------------------------
+
+#include "eagerload/no_statements.hpp"
+
+namespace eagerload {
+
+statement_forbidden::statement_forbidden(const std::string& sql)
+    : error("eagerload: a statement ran inside a no_statements scope (this code must not touch the database: "
+            "load what it needs before it runs):\n  statement: " +
+            sql),
+      sql_(sql) {}
+
+no_statements::no_statements(const database& db, counter_scope scope) { watch(db, scope); }
+no_statements::~no_statements() { unwatch(); }
+
+void no_statements::before(std::string_view sql) {
+    std::string s(sql);
+    {
+        std::lock_guard lock(mutex_);
+        attempts_.push_back(s);
+    }
+    throw statement_forbidden(s);
+}
+
+std::vector<std::string> no_statements::attempts() const {
+    std::lock_guard lock(mutex_);
+    return attempts_;
+}
+
+}  // namespace eagerload
