@@ -6,6 +6,8 @@
 //             [--variant full|limited] [--strategy naive|eager|handwritten|all]
 //             [--repeat N] [--json FILE] [--summary-json FILE]
 //             [--tasks-per-project N] [--comments-per-task N]
+//             [--detect]   (tooling: run the strategies once under the N+1 detector, print its report)
+#include <eagerload/detector.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -28,7 +30,8 @@ namespace {
                  "dashboard: %s\nusage: dashboard [--sqlite PATH | --postgres CONNINFO | --mariadb CONN] [--no-generate]\n"
                  "                 [--user ID] [--variant full|limited] [--strategy naive|eager|handwritten|all]\n"
                  "                 [--repeat N]"
-                 " [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n",
+                 " [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n"
+                 "                 [--detect]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -57,6 +60,7 @@ int main(int argc, char** argv) try {
     std::vector<strategy> strategies{strategy::naive, strategy::eager, strategy::handwritten};
     int repeat = 5;
     config cfg;
+    bool detect = false;  // tooling flags
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         auto value = [&]() -> const char* {
@@ -67,6 +71,7 @@ int main(int argc, char** argv) try {
         else if (a == "--postgres") url = std::string("postgresql:") + value();
         else if (a == "--mariadb") url = std::string("mariadb:") + value();  // "db=D user=U host=H port=P"
         else if (a == "--no-generate") generate_data = false;
+        else if (a == "--detect") detect = true;
         else if (a == "--user") user = number(a, value());
         else if (a == "--repeat") repeat = static_cast<int>(std::max(1LL, number(a, value())));
         else if (a == "--json") json_path = value();
@@ -117,6 +122,18 @@ int main(int argc, char** argv) try {
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         fmt::print("generated {} users, {} projects, {} memberships, {} tasks, {} comments in {:.0f} ms\n", n.users,
                    n.projects, n.members, n.tasks, n.comments, ms);
+    }
+    // Tooling: each strategy once under the N+1 detector (docs/testing.md shows its report).
+    if (detect) {
+        for (const strategy s : strategies) {
+            std::string found;
+            {
+                eagerload::n_plus_one_detector detector(db, {.write = [&](const std::string& r) { found = r; }});
+                load(s, v, db, user);
+            }
+            fmt::print("{}:{}", to_string(s), found.empty() ? std::string(" no N+1\n") : "\n" + found);
+        }
+        return 0;
     }
     fmt::print("{} dashboard of user {} on {}, {} run(s) per strategy\n\n", to_string(v), user,
                eagerload::to_string(db.sql_dialect()), repeat);

@@ -18,6 +18,7 @@
 //   std::optional<Task> u = eagerload::find<Task>(db, 42);
 #include <cstddef>
 #include <optional>
+#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "eagerload/database.hpp"
+#include "eagerload/detail/call_site.hpp"
 #include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/loads.hpp"
 #include "eagerload/detail/row_reader.hpp"
@@ -182,7 +184,8 @@ public:
     }
 
     // The rows, as plain models (queries without join/prefetch).
-    std::vector<T> all(const database& db) const {
+    std::vector<T> all(const database& db, std::source_location where = std::source_location::current()) const {
+        const detail::call_site site(where);  // for the N+1 detector
         static_assert(sizeof...(Loads) == 0, "eagerload: this query loads relations: call load(db) for the graph");
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
@@ -194,20 +197,22 @@ public:
 
     // The typed graph: all statements run in one snapshot (REPEATABLE READ on
     // PostgreSQL); it returns the whole graph or throws.
-    std::vector<node_type> load(const database& db) const {
+    std::vector<node_type> load(const database& db, std::source_location where = std::source_location::current()) const {
+        const detail::call_site site(where);
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
         return detail::load_graph(*this, db);
     }
 
-    std::optional<T> first(const database& db) const {
-        auto rows = limit(1).all(db);
+    std::optional<T> first(const database& db, std::source_location where = std::source_location::current()) const {
+        auto rows = limit(1).all(db, where);
         if (rows.empty()) return std::nullopt;
         return std::move(rows.front());
     }
 
     // Counts this level's rows (relations are not loaded).
-    long long count(const database& db) const {
+    long long count(const database& db, std::source_location where = std::source_location::current()) const {
+        const detail::call_site site(where);
         detail::params ps;
         const std::string text = detail::render_count(spec_, db.sql_dialect(), ps);
         return detail::fetch_scalar(db, text, ps);
@@ -308,14 +313,14 @@ select_query<T> select() {
 
 // The row whose primary key equals `key`, if any.
 template <class T, class K>
-std::optional<T> find(const database& db, const K& key) {
-    return select<T>().where(col<model<T>::key> == key).first(db);
+std::optional<T> find(const database& db, const K& key, std::source_location where = std::source_location::current()) {
+    return select<T>().where(col<model<T>::key> == key).first(db, where);
 }
 
 // The row whose primary key equals `key`; throws not_found naming table and key.
 template <class T, class K>
-T get(const database& db, const K& key) {
-    if (auto row = find<T>(db, key)) return std::move(*row);
+T get(const database& db, const K& key, std::source_location where = std::source_location::current()) {
+    if (auto row = find<T>(db, key, where)) return std::move(*row);
     const auto& t = detail::table_of<T>();
     throw not_found("eagerload: no row in table \"" + t.name + "\" with " + t.columns[t.key].name + " = " +
                     detail::describe(detail::to_param<detail::column_traits<
