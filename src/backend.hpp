@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "eagerload/database.hpp"
@@ -24,6 +25,12 @@ class session;
 namespace eagerload::detail {
 
 struct table_info;
+
+}  // namespace eagerload::detail
+namespace eagerload {
+struct level_explain;
+}
+namespace eagerload::detail {
 
 class backend {
 public:
@@ -102,6 +109,13 @@ public:
     // One INSERT statement for many rows given column-major; appends its parameters.
     virtual std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
                                     params& ps) const = 0;
+
+    // --- EXPLAIN (eagerload/explain.hpp; src/explain.cpp runs it) -------------------
+    // `sql` under this database's EXPLAIN, in the form explain_read() reads.
+    virtual std::string explain_statement(std::string_view sql) const = 0;
+    // What EXPLAIN returned (each row's columns as text, tab-separated) as table scans
+    // and the estimated rows.
+    virtual void explain_read(const std::vector<std::string>& rows, level_explain& out) const = 0;
 };
 
 // The registry (src/backends/registry.cpp).
@@ -131,6 +145,10 @@ std::string format_double(double v);
 // for the backends that bind lists as JSON. `database` names who refuses NaN/infinity.
 std::string json_list(const std::vector<param>& items, const char* database);
 std::string json_rows(const std::vector<std::vector<param>>& columns, const char* database);
+// The scalar fields of a JSON document in document order, as (key, value) with string
+// values unquoted: how the backends read EXPLAIN's JSON without a JSON library.
+std::vector<std::pair<std::string, std::string>> json_scalar_fields(std::string_view json);
+
 // A JSON array of keys: [1,2,3] or ["a","b"].
 std::string json_keys(std::span<const long long> keys);
 std::string json_keys(std::span<const std::string_view> keys);

@@ -7,7 +7,9 @@
 //             [--repeat N] [--json FILE] [--summary-json FILE]
 //             [--tasks-per-project N] [--comments-per-task N]
 //             [--detect]   (tooling: run the strategies once under the N+1 detector, print its report)
+//             [--explain]  (tooling: the eager query's statements under EXPLAIN, per level)
 #include <eagerload/detector.hpp>
+#include <eagerload/explain.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "dashboard.hpp"
+#include "query.hpp"
 
 namespace {
 
@@ -31,7 +34,7 @@ namespace {
                  "                 [--user ID] [--variant full|limited] [--strategy naive|eager|handwritten|all]\n"
                  "                 [--repeat N]"
                  " [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n"
-                 "                 [--detect]\n",
+                 "                 [--detect] [--explain]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -60,7 +63,7 @@ int main(int argc, char** argv) try {
     std::vector<strategy> strategies{strategy::naive, strategy::eager, strategy::handwritten};
     int repeat = 5;
     config cfg;
-    bool detect = false;  // tooling flags
+    bool detect = false, explain = false;  // tooling flags
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         auto value = [&]() -> const char* {
@@ -72,6 +75,7 @@ int main(int argc, char** argv) try {
         else if (a == "--mariadb") url = std::string("mariadb:") + value();  // "db=D user=U host=H port=P"
         else if (a == "--no-generate") generate_data = false;
         else if (a == "--detect") detect = true;
+        else if (a == "--explain") explain = true;
         else if (a == "--user") user = number(a, value());
         else if (a == "--repeat") repeat = static_cast<int>(std::max(1LL, number(a, value())));
         else if (a == "--json") json_path = value();
@@ -124,6 +128,10 @@ int main(int argc, char** argv) try {
                    n.projects, n.members, n.tasks, n.comments, ms);
     }
     // Tooling: each strategy once under the N+1 detector (docs/testing.md shows its report).
+    if (explain) {
+        fmt::print("{}", eagerload::to_string(eagerload::explain(dashboard_query(v == variant::limited, user), db)));
+        return 0;
+    }
     if (detect) {
         for (const strategy s : strategies) {
             std::string found;

@@ -17,6 +17,7 @@
 
 #include "../backend.hpp"
 #include "eagerload/detail/select_spec.hpp"
+#include "eagerload/explain_report.hpp"
 #include "eagerload/model.hpp"
 
 namespace eagerload::detail {
@@ -194,6 +195,37 @@ public:
         ps.push_back(param::text(json_rows(columns, "MariaDB")));
         return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values + " FROM JSON_TABLE(:p" +
                std::to_string(ps.size()) + ", '$[*]' COLUMNS (" + defs + ")) AS `el_rows`";
+    }
+
+    // --- EXPLAIN -----------------------------------------------------------------
+    std::string explain_statement(std::string_view sql) const override {
+        return "EXPLAIN FORMAT=JSON " + std::string(sql);
+    }
+    // One row of JSON: each "table" object names table_name, access_type (ALL: full
+    // scan; index: a full scan of an index), key and rows. The key list (JSON_TABLE
+    // `el_list`) and derived tables (<subquery2>) are skipped.
+    void explain_read(const std::vector<std::string>& rows, level_explain& out) const override {
+        table_scan* current = nullptr;
+        bool skipping = false;
+        for (const std::string& row : rows)
+            for (const auto& [k, v] : json_scalar_fields(row)) {
+                if (k == "table_name") {
+                    skipping = v == "el_list" || v.starts_with("<");
+                    current = nullptr;
+                    if (!skipping) {
+                        out.scans.push_back({v, false, {}});
+                        current = &out.scans.back();
+                    }
+                } else if (!current || skipping) {
+                    continue;
+                } else if (k == "access_type") {
+                    current->full = v == "ALL" || v == "index";
+                } else if (k == "key") {
+                    current->index = v;
+                } else if (k == "rows" && !out.estimated_rows) {
+                    out.estimated_rows = std::strtod(v.c_str(), nullptr);
+                }
+            }
     }
 };
 
