@@ -77,7 +77,7 @@ EAGERLOAD_TEST("a lookup by primary key is matched to the belongs_to whose owner
           "query that loads comments");
 }
 
-EAGERLOAD_TEST("raise mode throws at the statement past the threshold, before it runs; the safelist silences a shape") {
+EAGERLOAD_TEST("raise mode throws at the statement past the threshold, before it runs, and the safelist silences a shape") {
     seeded(db);
     {
         n_plus_one_detector strict(db, {.threshold = 3, .mode = detector_mode::raise});
