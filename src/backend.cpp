@@ -64,7 +64,21 @@ std::string backend::row_number(std::string_view partition_sql, col_type, std::s
     return fmt::format("ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {})", partition_sql, order_sql);
 }
 
+std::string backend::select_column(std::string column_sql, col_type) const { return column_sql; }
+
 std::string format_double(double v) { return fmt::format("{}", v); }
+
+std::string hex(std::string_view raw) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(raw.size() * 2);
+    for (char ch : raw) {
+        const auto c = static_cast<unsigned char>(ch);
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
 
 void append_json_string(std::string& out, std::string_view s) {
     out += '"';
@@ -94,7 +108,9 @@ void append_json(std::string& out, const param& p, const char* database) {
             throw std::invalid_argument(std::string("eagerload: ") + database + " cannot take NaN or infinity here");
         out += format_double(p.d);
         break;
-    case param::kind::text: append_json_string(out, p.s); break;
+    case param::kind::text:
+    case param::kind::decimal: append_json_string(out, p.s); break;  // a decimal as its exact text
+    case param::kind::blob: append_json_string(out, hex(p.s)); break;  // the backend unhexes it
     }
 }
 }  // namespace

@@ -110,6 +110,12 @@ public:
     virtual std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
                                     params& ps) const = 0;
 
+    // --- column types ----------------------------------------------------------------
+    // A column in a SELECT list, as this database must be asked for it so that its text
+    // is exact for a member of type `t` (MariaDB prints FLOAT with 6 digits: it selects
+    // CAST(col AS DOUBLE)). Default: the column itself.
+    virtual std::string select_column(std::string column_sql, col_type t) const;
+
     // --- EXPLAIN (eagerload/explain.hpp; src/explain.cpp runs it) -------------------
     // `sql` under this database's EXPLAIN, in the form explain_read() reads.
     virtual std::string explain_statement(std::string_view sql) const = 0;
@@ -149,6 +155,8 @@ std::string json_rows(const std::vector<std::vector<param>>& columns, const char
 // values unquoted: how the backends read EXPLAIN's JSON without a JSON library.
 std::vector<std::pair<std::string, std::string>> json_scalar_fields(std::string_view json);
 
+// Lowercase hex of raw bytes: "00ff".
+std::string hex(std::string_view raw);
 // A JSON array of keys: [1,2,3] or ["a","b"].
 std::string json_keys(std::span<const long long> keys);
 std::string json_keys(std::span<const std::string_view> keys);

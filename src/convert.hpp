@@ -22,7 +22,16 @@ void check_column_count(std::size_t returned, std::span<const column_source> col
 
 bool store_integer(column_data& c, std::size_t r, long long v);
 bool store_real(column_data& c, std::size_t r, double v);
-// Text as the database printed it: parsed for numbers, booleans and timestamps.
+// Text as the database printed it: parsed for numbers, booleans, decimals, enums and
+// timestamps; a bytes member takes the text's bytes.
 bool store_text(column_data& c, std::size_t r, std::string_view text);
+// Raw bytes (a BLOB, a decoded bytea): only a bytes member takes them.
+bool store_bytes(column_data& c, std::size_t r, std::string_view raw);
+
+// A float member takes a double, or a text read as a double, only when it is a float
+// exactly: 0.1 from a DOUBLE column is a conversion_error, never a silent rounding.
+// A float column's own text (PostgreSQL's real prints the shortest text that reads back
+// as its float: "0.1" for 0.1f) goes through store_float_text, which takes exactly that.
+bool store_float_text(column_data& c, std::size_t r, std::string_view text);
 
 }  // namespace eagerload::detail

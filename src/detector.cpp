@@ -245,7 +245,7 @@ std::string n_plus_one_detector::describe(const std::string& shape, const shape_
                       "): " + shape + "\n";
     for (const site_state& s : st.sites) {
         out += "   from ";
-        out += s.file.empty() ? std::string("(not an eagerload call)")
+        out += s.file.empty() ? std::string("(call site unknown)")
                               : short_file(s.file) + ":" + std::to_string(s.line) + " (" + s.function + ")";
         out += ", " + std::to_string(s.count) + " times\n";
         const std::string a = advice(shape, s);

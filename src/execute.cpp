@@ -50,7 +50,11 @@ struct bindings {
                 break;
             case param::kind::integer: st.exchange(soci::use(p.i, inds[i])); break;
             case param::kind::real: st.exchange(soci::use(p.d, inds[i])); break;
-            case param::kind::text: st.exchange(soci::use(p.s, inds[i])); break;
+            case param::kind::text:
+            case param::kind::decimal:
+            case param::kind::blob:  // a backend that takes raw bytes through SOCI (MariaDB hex-encodes them first)
+                st.exchange(soci::use(p.s, inds[i]));
+                break;
             }
         }
     }
@@ -189,10 +193,15 @@ std::string key_text(const result_batch& b, std::size_t key_column, std::size_t 
     if (k.nulls[row]) return "NULL";
     switch (k.type) {
     case col_type::boolean:
+    case col_type::int16:
     case col_type::int32:
     case col_type::int64: return std::to_string(k.ints[row]);
+    case col_type::enum_text: return k.domain ? "'" + std::string(k.domain->texts[k.ints[row]]) + "'" : "?";
+    case col_type::float32:
     case col_type::float64: return std::to_string(k.reals[row]);
-    case col_type::text: return "'" + k.texts[row] + "'";
+    case col_type::text:
+    case col_type::bytes: return "'" + k.texts[row] + "'";
+    case col_type::decimal: return k.texts[row];
     case col_type::timestamp: return format_timestamp(k.times[row]);
     }
     return "?";
@@ -203,7 +212,7 @@ void throw_null(const table_info& t, std::size_t column, const result_batch& b, 
                 std::size_t row) {
     throw null_value_error("eagerload: NULL in column \"" + t.name + "\".\"" + t.columns[column].name +
                            "\" of the row with " + t.columns[t.key].name + " = " + key_text(b, key_column, row) +
-                           ", but its member is not std::optional<" + cpp_type_name(t.columns[column].type) + ">");
+                           ", but its member is not std::optional<" + member_type_name(t.columns[column]) + ">");
 }
 
 void throw_conversion(const column_source& c, std::string_view key, std::string_view db_value,
@@ -213,7 +222,7 @@ void throw_conversion(const column_source& c, std::string_view key, std::string_
     std::string where = "eagerload: column \"" + t.name + "\".\"" + t.columns[c.column].name + "\"";
     if (!key.empty() && c.column != t.key) where += " of the row with " + t.columns[t.key].name + " = " + std::string(key);
     throw conversion_error(where + ": cannot hold database type " + std::string(db_type) + " value '" + shown +
-                           "' exactly in member type " + cpp_type_name(t.columns[c.column].type));
+                           "' exactly in member type " + member_type_name(t.columns[c.column]));
 }
 
 }  // namespace eagerload::detail

@@ -42,7 +42,9 @@ std::vector<std::string> explain_rows(soci::session& s, const std::string& sql, 
             break;
         case param::kind::integer: st.exchange(soci::use(p.i, inds[i])); break;
         case param::kind::real: st.exchange(soci::use(p.d, inds[i])); break;
-        case param::kind::text: st.exchange(soci::use(p.s, inds[i])); break;
+        case param::kind::text:
+        case param::kind::decimal:
+        case param::kind::blob: st.exchange(soci::use(p.s, inds[i])); break;
         }
     }
     st.alloc();

@@ -15,13 +15,15 @@ constexpr std::size_t rows_per_insert = 50000;
 
 std::string render_create_table(const table_info& t, dialect d, const std::vector<foreign_key>& fks) {
     const backend& be = backend_for(d);
+    const bool composite = t.key_columns().size() > 1;
     std::string out = "CREATE TABLE " + be.table(t.name) + " (";
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
         const column_info& c = t.columns[i];
         if (i) out += ", ";
         // Key and foreign-key columns get the backend's key type (MariaDB cannot index
         // a TEXT column without a prefix length).
-        const bool key = i == t.key || std::any_of(fks.begin(), fks.end(), [&](const foreign_key& fk) {
+        const bool in_key = is_key_column(t, i);
+        const bool key = in_key || std::any_of(fks.begin(), fks.end(), [&](const foreign_key& fk) {
                              return fk.column == c.name;
                          });
         out += be.quoted(c.name) + ' ';
@@ -31,7 +33,15 @@ std::string render_create_table(const table_info& t, dialect d, const std::vecto
         }
         out += key ? be.key_sql_type(c.type) : be.sql_type(c.type);
         if (!c.nullable) out += " NOT NULL";
-        if (i == t.key) out += " PRIMARY KEY";
+        if (in_key && !composite) out += " PRIMARY KEY";
+    }
+    if (composite) {  // PRIMARY KEY (a, b), in the key's order
+        out += ", PRIMARY KEY (";
+        for (std::size_t k = 0; k < t.key_columns().size(); ++k) {
+            if (k) out += ", ";
+            out += be.quoted(t.columns[t.key_columns()[k]].name);
+        }
+        out += ')';
     }
     for (const foreign_key& fk : fks)
         out += ", FOREIGN KEY (" + be.quoted(fk.column) + ") REFERENCES " + be.table(fk.target->name) + " (" +

@@ -14,11 +14,16 @@ namespace eagerload::detail {
 const char* cpp_type_name(col_type t) noexcept {
     switch (t) {
     case col_type::boolean: return "bool";
+    case col_type::int16: return "int16_t";
     case col_type::int32: return "int32_t";
     case col_type::int64: return "int64_t";
+    case col_type::float32: return "float";
     case col_type::float64: return "double";
     case col_type::text: return "std::string";
     case col_type::timestamp: return "eagerload::timestamp";
+    case col_type::bytes: return "eagerload::bytes";
+    case col_type::decimal: return "eagerload::decimal";
+    case col_type::enum_text: return "enum";
     }
     return "?";
 }
@@ -32,6 +37,8 @@ std::string describe(const param& p) {
         std::string s = p.s.size() > 64 ? p.s.substr(0, 64) + "..." : p.s;
         return "'" + s + "'";
     }
+    case param::kind::decimal: return p.s;
+    case param::kind::blob: return fmt::format("({} bytes)", p.s.size());
     }
     return "?";
 }
@@ -187,12 +194,14 @@ std::string order_clause(const level_spec& s, const backend& be, const std::stri
         out += q + '.' + be.quoted(o.column);
         if (o.descending) out += " DESC";
     }
-    // Prefetched levels break ties by primary key, so children come in the same order
-    // on every backend and every run.
-    const std::string& key = s.base.table->columns[s.base.table->key].name;
-    if (s.prefetch && (s.base.order.empty() || s.base.order.back().column != key)) {
-        if (!out.empty()) out += ", ";
-        out += q + '.' + be.quoted(key);
+    // Prefetched levels break ties by primary key (every column of a composite one), so
+    // children come in the same order on every backend and every run.
+    const table_info& t = *s.base.table;
+    if (s.prefetch && (t.composite.size() > 1 || s.base.order.empty() || s.base.order.back().column != t.columns[t.key].name)) {
+        for (std::size_t k : t.key_columns()) {
+            if (!out.empty()) out += ", ";
+            out += q + '.' + be.quoted(t.columns[k].name);
+        }
     }
     return out;
 }
@@ -219,9 +228,11 @@ std::string render_level(const level_spec& s, dialect d, const std::string* key_
         if (c.segment == npos) {  // the parent key, from the join table
             columns += ranked ? t + '.' + be.quoted("el_owner") : owner_column;
         } else {
-            columns += aliases[c.segment];
-            columns += '.';
-            be.quote(columns, c.table->columns[c.column].name);
+            const column_info& info = c.table->columns[c.column];
+            std::string expr = aliases[c.segment];
+            expr += '.';
+            be.quote(expr, info.name);
+            columns += be.select_column(std::move(expr), info.type);
         }
     }
 

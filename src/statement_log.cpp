@@ -131,6 +131,8 @@ const char* type_name(const detail::param& p) {
     case detail::param::kind::integer: return "int";
     case detail::param::kind::real: return "real";
     case detail::param::kind::text: return "text";
+    case detail::param::kind::blob: return "blob";
+    case detail::param::kind::decimal: return "decimal";
     }
     return "?";
 }
@@ -148,7 +150,7 @@ std::string format_values(std::span<const detail::param> values, show_values how
         const detail::param& p = values[i];
         if (how == show_values::redacted) {
             out += type_name(p);
-            if (p.k == detail::param::kind::text) {
+            if (p.k == detail::param::kind::text || p.k == detail::param::kind::blob) {
                 out += '(';
                 out += std::to_string(p.s.size());
                 out += ')';

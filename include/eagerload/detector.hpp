@@ -52,7 +52,7 @@ struct n_plus_one {
         std::size_t count = 0;
         std::string advice;  // "" when the shape matches no declared relation
     };
-    std::vector<site> sites;  // by call site, in first-seen order ("" file: not an eagerload call)
+    std::vector<site> sites;  // by call site, in first-seen order ("" file: call site unknown)
 };
 
 class n_plus_one_error : public error {

@@ -21,8 +21,18 @@
 //                                                  eagerload::column_name<&Order::klass>("class")};
 //   };
 //
-// Supported member types: bool, std::int32_t, std::int64_t, double, std::string,
-// eagerload::timestamp, and std::optional of each (a nullable column).
+// A composite primary key is a std::tuple of member pointers, in the key's column order:
+//
+//   template <> struct eagerload::model<OrderLine> {
+//       static constexpr std::string_view table = "order_lines";
+//       static constexpr auto key = std::tuple{&OrderLine::order_id, &OrderLine::line_no};
+//   };
+//
+// Supported member types: bool, std::int16_t, std::int32_t, std::int64_t, float, double,
+// std::string, eagerload::timestamp, eagerload::bytes, eagerload::decimal, enums declared
+// in eagerload::enum_values (enum_values.hpp), and std::optional of each (a nullable
+// column).
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -51,15 +61,96 @@ struct column_info {
     std::string name;
     col_type type;
     bool nullable;
+    const value_domain* domain = nullptr;  // an enum's values
 };
 
 // Runtime description of a model's table, built once per model.
 struct table_info {
     std::string name;
     std::vector<column_info> columns;
-    std::size_t key;             // index into columns
+    std::size_t key;             // index into columns: the key, or a composite key's first column
     bool generated_key = false;  // the database assigns the key on insert
+    std::vector<std::size_t> composite{};  // a composite key's columns, in key order; empty for one column
+
+    std::span<const std::size_t> key_columns() const noexcept {
+        return composite.empty() ? std::span<const std::size_t>(&key, 1) : std::span<const std::size_t>(composite);
+    }
 };
+
+inline bool is_key_column(const table_info& t, std::size_t column) noexcept {
+    for (std::size_t k : t.key_columns())
+        if (k == column) return true;
+    return false;
+}
+
+// The C++ type of a column, for messages: an enum's name, else cpp_type_name.
+inline const char* member_type_name(const column_info& c) noexcept {
+    return c.domain ? c.domain->cpp_name.c_str() : cpp_type_name(c.type);
+}
+
+// --- keys: model<T>::key is a member pointer, or a std::tuple of them ------------------
+template <class K>
+struct key_shape {
+    static constexpr bool composite = false;
+    static constexpr std::size_t size = 1;
+};
+template <class... P>
+struct key_shape<std::tuple<P...>> {
+    static constexpr bool composite = true;
+    static constexpr std::size_t size = sizeof...(P);
+};
+template <class T>
+using key_shape_of = key_shape<std::remove_cvref_t<decltype(model<T>::key)>>;
+
+template <class T>
+inline constexpr bool composite_key = key_shape_of<T>::composite;
+template <class T>
+inline constexpr std::size_t key_size = key_shape_of<T>::size;
+
+// The I-th member pointer of T's key.
+template <class T, std::size_t I>
+constexpr auto key_member() {
+    if constexpr (composite_key<T>) return std::get<I>(model<T>::key);
+    else return model<T>::key;
+}
+
+template <class T, auto P>
+constexpr bool is_listed_member() {
+    if constexpr (!data_member_pointer<P>) return false;
+    else if constexpr (!std::is_same_v<class_of<P>, T>) return false;
+    else return field_index<T, P> != npos;
+}
+
+template <class T, std::size_t... I>
+constexpr bool key_members_are_pointers(std::index_sequence<I...>) {
+    return (data_member_pointer<key_member<T, I>()> && ...);
+}
+template <class T, std::size_t... I>
+constexpr bool key_members_listed(std::index_sequence<I...>) {
+    return (is_listed_member<T, key_member<T, I>()>() && ...);
+}
+template <class T, std::size_t... I>
+constexpr bool key_members_distinct(std::index_sequence<I...>) {
+    constexpr std::size_t idx[] = {field_index<T, key_member<T, I>()>..., npos};
+    for (std::size_t a = 0; a < sizeof...(I); ++a)
+        for (std::size_t b = a + 1; b < sizeof...(I); ++b)
+            if (idx[a] == idx[b]) return false;
+    return true;
+}
+
+// True when P is all of T's primary key (one column).
+template <class T, auto P>
+constexpr bool is_whole_key() {
+    if constexpr (composite_key<T>) return false;
+    else return field_index<T, P> == field_index<T, model<T>::key>;
+}
+// True when P is one of T's key columns.
+template <class T, auto P>
+constexpr bool is_key_member() {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return ((field_index<T, P> == field_index<T, key_member<T, I>()>) || ...);
+    }(std::make_index_sequence<key_size<T>>{});
+}
 
 template <class T>
 constexpr bool generated_key_of() {
@@ -129,17 +220,30 @@ constexpr bool check_model() {
         return false;
     } else if constexpr (!columns_supported<T>(std::make_index_sequence<field_count<T>>{})) {
         static_assert(dependent_false<T>,
-                      "eagerload: a member of this model has an unsupported type; supported: bool, int32_t, "
-                      "int64_t, double, std::string, eagerload::timestamp and std::optional of each");
+                      "eagerload: a member of this model has an unsupported type; supported: bool, int16_t, "
+                      "int32_t, int64_t, float, double, std::string, eagerload::timestamp, eagerload::bytes, "
+                      "eagerload::decimal, an enum declared in eagerload::enum_values<E> (each value and text "
+                      "listed once), and std::optional of each");
         return false;
-    } else if constexpr (!data_member_pointer<model<T>::key>) {
-        static_assert(dependent_false<T>, "eagerload: model<T>::key must be a pointer to a data member of T");
+    } else if constexpr (key_size<T> == 0 ||
+                         !key_members_are_pointers<T>(std::make_index_sequence<key_size<T>>{})) {
+        static_assert(dependent_false<T>,
+                      "eagerload: model<T>::key must be a pointer to a data member of T, or a std::tuple of them "
+                      "(a composite key: std::tuple{&T::a, &T::b})");
         return false;
-    } else if constexpr (!std::is_same_v<class_of<model<T>::key>, T> || field_index<T, model<T>::key> == npos) {
+    } else if constexpr (!key_members_listed<T>(std::make_index_sequence<key_size<T>>{})) {
         static_assert(dependent_false<T>,
                       "eagerload: model<T>::key names a member of T that is not listed in BOOST_HANA_ADAPT_STRUCT");
         return false;
-    } else if constexpr (generated_key_of<T>() && !std::is_integral_v<std::remove_cvref_t<decltype(std::declval<T&>().*model<T>::key)>>) {
+    } else if constexpr (!key_members_distinct<T>(std::make_index_sequence<key_size<T>>{})) {
+        static_assert(dependent_false<T>, "eagerload: model<T>::key lists a member twice");
+        return false;
+    } else if constexpr (generated_key_of<T>() && composite_key<T>) {
+        static_assert(dependent_false<T>,
+                      "eagerload: model<T>::generated_key needs a single integer key member; a composite key is "
+                      "never generated by the database");
+        return false;
+    } else if constexpr (generated_key_of<T>() && !std::is_integral_v<member_type_of<key_member<T, 0>()>>) {
         static_assert(dependent_false<T>, "eagerload: model<T>::generated_key needs an integer key member");
         return false;
     } else if constexpr (!renames_are_members<T>()) {
@@ -174,11 +278,15 @@ std::string column_name_of() {
 
 template <class T, std::size_t... I>
 table_info make_table_info(std::index_sequence<I...>) {
-    constexpr auto key = model<T>::key;
-    return table_info{std::string(model<T>::table),
-                      {column_info{column_name_of<T, I>(), column_traits<field_type<T, I>>::type,
-                                   column_traits<field_type<T, I>>::nullable}...},
-                      field_index<T, key>, generated_key_of<T>()};
+    table_info t{std::string(model<T>::table),
+                 {column_info{column_name_of<T, I>(), column_traits<field_type<T, I>>::type,
+                              column_traits<field_type<T, I>>::nullable, domain_ptr<field_type<T, I>>()}...},
+                 field_index<T, key_member<T, 0>()>, generated_key_of<T>(), {}};
+    if constexpr (composite_key<T>)
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            t.composite = {field_index<T, key_member<T, K>()>...};
+        }(std::make_index_sequence<key_size<T>>{});
+    return t;
 }
 
 template <class T>

@@ -28,6 +28,7 @@
 
 #include "eagerload/database.hpp"
 #include "eagerload/detail/call_site.hpp"
+#include "eagerload/detail/key_condition.hpp"
 #include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/loads.hpp"
 #include "eagerload/detail/row_reader.hpp"
@@ -311,20 +312,38 @@ select_query<T> select() {
     return select_query<T>{};
 }
 
-// The row whose primary key equals `key`, if any.
+// The row whose primary key equals `key`, if any. A composite key takes every key
+// column's value, in key order: find<OrderLine>(db, std::tuple{order_id, line_no}) or
+// find<OrderLine>(db, order_id, line_no).
 template <class T, class K>
 std::optional<T> find(const database& db, const K& key, std::source_location where = std::source_location::current()) {
-    return select<T>().where(col<model<T>::key> == key).first(db, where);
+    if constexpr (!detail::whole_key<T, K>()) {
+        static_assert(detail::dependent_false<K>, "eagerload: find<T>(db, key): the key's shape does not match "
+                                                  "model<T>::key (one value, or every column of a composite key)");
+        return std::nullopt;
+    } else {
+        return select<T>().where(detail::key_condition<T>(key)).first(db, where);
+    }
+}
+// (No call site for the N+1 detector from these: a defaulted argument cannot follow a pack.)
+template <class T, class K1, class K2, class... Ks>
+std::optional<T> find(const database& db, const K1& k1, const K2& k2, const Ks&... ks) {
+    return find<T>(db, std::forward_as_tuple(k1, k2, ks...), std::source_location{});
 }
 
 // The row whose primary key equals `key`; throws not_found naming table and key.
 template <class T, class K>
 T get(const database& db, const K& key, std::source_location where = std::source_location::current()) {
     if (auto row = find<T>(db, key, where)) return std::move(*row);
-    const auto& t = detail::table_of<T>();
-    throw not_found("eagerload: no row in table \"" + t.name + "\" with " + t.columns[t.key].name + " = " +
-                    detail::describe(detail::to_param<detail::column_traits<
-                                         detail::member_type_of<model<T>::key>>::type>(key)));
+    if constexpr (detail::whole_key<T, K>())
+        throw not_found("eagerload: no row in table \"" + detail::table_of<T>().name + "\" with " +
+                        detail::describe_key<T>(key));
+    else
+        throw not_found("");  // not reached: find() reported the misuse
+}
+template <class T, class K1, class K2, class... Ks>
+T get(const database& db, const K1& k1, const K2& k2, const Ks&... ks) {
+    return get<T>(db, std::forward_as_tuple(k1, k2, ks...), std::source_location{});
 }
 
 }  // namespace eagerload

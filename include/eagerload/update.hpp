@@ -20,6 +20,7 @@
 
 #include "eagerload/database.hpp"
 #include "eagerload/detail/execute.hpp"
+#include "eagerload/detail/key_condition.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/insert.hpp"
 #include "eagerload/model.hpp"
@@ -49,7 +50,7 @@ assignment assign(const member_type_of<P>& v) {
 
 template <class T, class K>
 condition<T> key_equals(const K& key) {
-    return col<model<T>::key> == key;
+    return key_condition<T>(key);  // every column of a composite key (detail/key_condition.hpp)
 }
 
 }  // namespace detail
@@ -66,10 +67,10 @@ std::size_t update(const database& db, const T& row) {
     const auto& t = detail::table_of<T>();
     std::vector<detail::assignment> set;
     detail::for_each_field(row, [&](std::size_t i, detail::param p) {
-        if (i != t.key) set.push_back({i, std::move(p)});
+        if (!detail::is_key_column(t, i)) set.push_back({i, std::move(p)});
     });
     detail::params ps;
-    const auto where = detail::key_equals<T>(row.*model<T>::key);
+    const auto where = detail::row_key_condition(row);
     const std::string sql = detail::render_update(t, db.sql_dialect(), set, where.node.get(), ps);
     return detail::execute(db, sql, ps);
 }
@@ -80,13 +81,13 @@ std::size_t update(const database& db, const T& row, members_list<Members...>) {
     static_assert(sizeof...(Members) > 0, "eagerload: update(db, row, only<...>): name at least one member");
     static_assert((std::is_same_v<detail::class_of<Members>, T> && ...),
                   "eagerload: update(db, row, only<...>): a member of another model than the row's");
-    static_assert(((detail::field_index<T, Members> != detail::field_index<T, model<T>::key>) && ...),
+    static_assert((!detail::is_key_member<T, Members>() && ...),
                   "eagerload: update(db, row, only<...>): the key is what finds the row; it cannot be one of the "
                   "members written");
     const auto& t = detail::table_of<T>();
     std::vector<detail::assignment> set{detail::assign<Members>(row.*Members)...};
     detail::params ps;
-    const auto where = detail::key_equals<T>(row.*model<T>::key);
+    const auto where = detail::row_key_condition(row);
     const std::string sql = detail::render_update(t, db.sql_dialect(), set, where.node.get(), ps);
     return detail::execute(db, sql, ps);
 }
@@ -154,13 +155,24 @@ update_query<T> update() {
     return {};
 }
 
-// Deletes the row with this key; returns 0 or 1.
+// Deletes the row with this key; returns 0 or 1. A composite key takes every key
+// column's value in key order: erase<OrderLine>(db, std::tuple{7, 2}) or erase<OrderLine>(db, 7, 2).
 template <class T, class K>
 std::size_t erase(const database& db, const K& key) {
-    detail::params ps;
-    const auto where = detail::key_equals<T>(key);
-    return detail::execute(db, detail::render_delete(detail::table_of<T>(), db.sql_dialect(), where.node.get(), ps),
-                           ps);
+    if constexpr (!detail::whole_key<T, K>()) {
+        static_assert(detail::dependent_false<K>, "eagerload: erase<T>(db, key): the key's shape does not match "
+                                                  "model<T>::key (one value, or every column of a composite key)");
+        return 0;
+    } else {
+        detail::params ps;
+        const auto where = detail::key_equals<T>(key);
+        return detail::execute(db, detail::render_delete(detail::table_of<T>(), db.sql_dialect(), where.node.get(), ps),
+                               ps);
+    }
+}
+template <class T, class K1, class K2, class... Ks>
+std::size_t erase(const database& db, const K1& k1, const K2& k2, const Ks&... ks) {
+    return erase<T>(db, std::forward_as_tuple(k1, k2, ks...));
 }
 
 // Deletes the rows a typed condition selects.

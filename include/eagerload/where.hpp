@@ -32,20 +32,36 @@ namespace detail {
 template <class Member, class V>
 constexpr bool comparable_with() {
     using T = typename column_traits<Member>::value_type;
-    if constexpr (std::is_same_v<T, bool>) return std::is_same_v<V, bool>;
+    if constexpr (std::is_enum_v<T>) return std::is_same_v<V, T>;
+    else if constexpr (std::is_same_v<T, bool>) return std::is_same_v<V, bool>;
     else if constexpr (std::is_integral_v<T>) return std::is_integral_v<V> && !std::is_same_v<V, bool>;
-    else if constexpr (std::is_same_v<T, double>) return std::is_arithmetic_v<V> && !std::is_same_v<V, bool>;
+    else if constexpr (std::is_floating_point_v<T>) return std::is_arithmetic_v<V> && !std::is_same_v<V, bool>;
     else if constexpr (std::is_same_v<T, std::string>) return std::is_convertible_v<const V&, std::string_view>;
+    else if constexpr (std::is_same_v<T, bytes>) return std::is_same_v<V, bytes>;
+    else if constexpr (std::is_same_v<T, decimal>)
+        return std::is_same_v<V, decimal> || (std::is_integral_v<V> && !std::is_same_v<V, bool>);
     else return std::is_convertible_v<V, timestamp>;
 }
 
+// The bound value of v for a column of type CT. A float column compares with the value
+// rounded to float, as the database rounds it when it stores one.
 template <col_type CT, class V>
 param to_param(const V& v) {
-    if constexpr (CT == col_type::boolean) return param::integer(v ? 1 : 0);
-    else if constexpr (CT == col_type::int32 || CT == col_type::int64) return param::integer(static_cast<long long>(v));
+    if constexpr (std::is_enum_v<V>) {
+        if constexpr (CT == col_type::enum_text) return param::text(std::string(enum_text(v)));
+        else return param::integer(static_cast<long long>(v));
+    } else if constexpr (CT == col_type::boolean) return param::integer(v ? 1 : 0);
+    else if constexpr (CT == col_type::int16 || CT == col_type::int32 || CT == col_type::int64)
+        return param::integer(static_cast<long long>(v));
+    else if constexpr (CT == col_type::float32) return param::real(static_cast<double>(static_cast<float>(v)));
     else if constexpr (CT == col_type::float64) return param::real(static_cast<double>(v));
     else if constexpr (CT == col_type::text) return param::text(std::string(std::string_view(v)));
-    else return param::text(format_timestamp(timestamp(v)));
+    else if constexpr (CT == col_type::bytes)
+        return param::blob(std::string(reinterpret_cast<const char*>(v.data()), v.size()));
+    else if constexpr (CT == col_type::decimal) {
+        if constexpr (std::is_integral_v<V>) return param::decimal(std::to_string(v));
+        else return param::decimal(v.str());
+    } else return param::text(format_timestamp(timestamp(v)));
 }
 
 template <auto P, class V>
@@ -84,6 +100,7 @@ struct column {
         using V = std::remove_cvref_t<std::ranges::range_value_t<R>>;
         static_assert(detail::comparable_with<member_type, V>(),
                       "eagerload: in(): the list's element type does not match the column's type");
+        static_assert(type != detail::col_type::bytes, "eagerload: in(): not on a bytes column");
         std::vector<detail::param> items;
         for (const auto& v : values) items.push_back(detail::to_param<type>(v));
         return {detail::cond_node::on_column(detail::cond_node::op::in, detail::column_of<P>().name, type,

@@ -23,17 +23,62 @@
 namespace eagerload::detail {
 namespace {
 
+// The widest DECIMAL: 65 digits, 30 after the point.
+constexpr const char* decimal_type = "DECIMAL(65,30)";
+
 // The type a JSON_TABLE column reads a value as, before it meets the real column.
 const char* json_table_type(col_type t) {
     switch (t) {
     case col_type::boolean:
+    case col_type::int16:
     case col_type::int32:
     case col_type::int64: return "BIGINT";
+    case col_type::float32:
     case col_type::float64: return "DOUBLE";
-    case col_type::text: return "LONGTEXT";  // never truncates (a VARCHAR(N) would, silently)
+    case col_type::text:
+    case col_type::enum_text:
+    case col_type::bytes: return "LONGTEXT";  // never truncates (a VARCHAR(N) would, silently); bytes as hex
     case col_type::timestamp: return "DATETIME(6)";
+    case col_type::decimal: return decimal_type;
     }
     return "LONGTEXT";
+}
+
+// Bytes travel as hex text and become bytes in SQL (UNHEX): SOCI substitutes a bound
+// string into the statement text as a utf8mb4 literal, which neither carries a zero
+// byte nor every byte sequence. A decimal is CAST to DECIMAL so that the database
+// compares it as a decimal, not as a double (MariaDB compares a string with a DECIMAL
+// column as doubles). `:pN` -> `UNHEX(:pN)` / `CAST(:pN AS DECIMAL(65,30))`.
+bool needs_wrapping(const params& ps) {
+    for (const param& p : ps)
+        if (p.k == param::kind::blob || p.k == param::kind::decimal) return true;
+    return false;
+}
+std::string wrap_placeholders(const std::string& sql, params& ps) {
+    std::string out;
+    out.reserve(sql.size() + 16);
+    for (std::size_t i = 0; i < sql.size();) {
+        if (sql[i] == ':' && i + 2 < sql.size() && sql[i + 1] == 'p' && sql[i + 2] >= '0' && sql[i + 2] <= '9') {
+            std::size_t end = i + 2;
+            std::size_t n = 0;
+            while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9') n = n * 10 + static_cast<std::size_t>(sql[end++] - '0');
+            const std::string ph = sql.substr(i, end - i);
+            param* p = n >= 1 && n <= ps.size() ? &ps[n - 1] : nullptr;
+            if (p && p->k == param::kind::blob) {
+                *p = param::text(hex(p->s));
+                out += "UNHEX(" + ph + ")";
+            } else if (p && p->k == param::kind::decimal) {
+                *p = param::text(std::move(p->s));
+                out += "CAST(" + ph + " AS " + decimal_type + ")";
+            } else {
+                out += ph;
+            }
+            i = end;
+        } else {
+            out += sql[i++];
+        }
+    }
+    return out;
 }
 
 // True when the SOCI MySQL connection string names a charset itself.
@@ -143,11 +188,16 @@ public:
     const char* sql_type(col_type t) const override {
         switch (t) {
         case col_type::boolean: return "BOOLEAN";
+        case col_type::int16: return "SMALLINT";
         case col_type::int32: return "INT";
         case col_type::int64: return "BIGINT";
+        case col_type::float32: return "FLOAT";
         case col_type::float64: return "DOUBLE";
-        case col_type::text: return "LONGTEXT";       // TEXT stops at 64 KiB
+        case col_type::text:
+        case col_type::enum_text: return "LONGTEXT";       // TEXT stops at 64 KiB
         case col_type::timestamp: return "DATETIME(6)";  // TIMESTAMP converts time zones and stops in 2038
+        case col_type::bytes: return "LONGBLOB";
+        case col_type::decimal: return decimal_type;     // the widest; an existing DECIMAL(p,s) reads as well
         }
         return "LONGTEXT";
     }
@@ -170,6 +220,25 @@ public:
         }
     }
 
+    // FLOAT prints 6 significant digits (123456789 as 123457000): ask for the float's
+    // exact value as a DOUBLE.
+    std::string select_column(std::string column_sql, col_type t) const override {
+        if (t != col_type::float32) return column_sql;
+        return "CAST(" + column_sql + " AS DOUBLE)";
+    }
+
+    std::size_t execute(soci::session& s, const std::string& sql, const params& ps) const override {
+        if (!needs_wrapping(ps)) return backend::execute(s, sql, ps);
+        params wrapped = ps;
+        return backend::execute(s, wrap_placeholders(sql, wrapped), wrapped);
+    }
+    void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
+               const batch_sink& sink, std::size_t batch_rows) const override {
+        if (!needs_wrapping(ps)) return backend::fetch(s, sql, ps, columns, sink, batch_rows);
+        params wrapped = ps;
+        backend::fetch(s, wrap_placeholders(sql, wrapped), wrapped, columns, sink, batch_rows);
+    }
+
     const char* key_sql_type(col_type t) const override {
         if (t == col_type::text) return "VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
         return sql_type(t);
@@ -189,7 +258,7 @@ public:
             }
             quote(names, t.columns[c].name);
             const std::string v = "`c" + std::to_string(c) + "`";
-            values += v;
+            values += t.columns[c].type == col_type::bytes ? "UNHEX(" + v + ")" : v;
             defs += v + ' ' + json_table_type(t.columns[c].type) + " PATH '$[" + std::to_string(c) + "]'";
         }
         ps.push_back(param::text(json_rows(columns, "MariaDB")));

@@ -21,11 +21,16 @@ namespace {
 const char* array_type(col_type t) {
     switch (t) {
     case col_type::boolean: return "boolean[]";
+    case col_type::int16: return "smallint[]";
     case col_type::int32: return "integer[]";
     case col_type::int64: return "bigint[]";
+    case col_type::float32: return "real[]";
     case col_type::float64: return "double precision[]";
-    case col_type::text: return "text[]";
+    case col_type::text:
+    case col_type::enum_text: return "text[]";
     case col_type::timestamp: return "timestamp[]";
+    case col_type::bytes: return "bytea[]";
+    case col_type::decimal: return "numeric[]";
     }
     return "text[]";
 }
@@ -49,7 +54,46 @@ void append_array_item(std::string& out, const param& p) {
         else out += format_double(p.d);
         break;
     case param::kind::text: append_array_text(out, p.s); break;
+    case param::kind::decimal: out += p.s; break;
+    case param::kind::blob: append_array_text(out, "\\x" + hex(p.s)); break;
     }
+}
+
+// bytea's text output: hex ("\x00ff", the default) or the older escape format
+// (bytea_output = 'escape': printable bytes as themselves, "\\" and "\ooo" octal).
+bool decode_bytea(std::string_view s, std::string& out) {
+    out.clear();
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    if (s.size() >= 2 && s[0] == '\\' && s[1] == 'x') {
+        if (s.size() % 2) return false;
+        out.reserve((s.size() - 2) / 2);
+        for (std::size_t i = 2; i < s.size(); i += 2) {
+            const int hi = nibble(s[i]), lo = nibble(s[i + 1]);
+            if (hi < 0 || lo < 0) return false;
+            out += static_cast<char>(hi * 16 + lo);
+        }
+        return true;
+    }
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\') {
+            out += s[i];
+        } else if (i + 1 < s.size() && s[i + 1] == '\\') {
+            out += '\\';
+            ++i;
+        } else if (i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+                   s[i + 3] >= '0' && s[i + 3] <= '7') {
+            out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+        } else {
+            return false;
+        }
+    }
+    return true;
 }
 
 std::string array_literal(const std::vector<param>& items) {
@@ -61,6 +105,9 @@ std::string array_literal(const std::vector<param>& items) {
     out += '}';
     return out;
 }
+
+constexpr Oid bytea_oid = 17;
+constexpr Oid real_oid = 700;
 
 // Type OIDs (pg_type.dat) named in messages.
 const char* type_name(Oid oid) {
@@ -124,6 +171,8 @@ PGresult* run(soci::session& s, const std::string& sql, const params& ps, ExecSt
         case param::kind::null: break;
         case param::kind::integer: texts[i] = std::to_string(p.i); break;
         case param::kind::real: append_array_item(texts[i], p); break;
+        case param::kind::blob: texts[i] = "\\x" + hex(p.s); break;
+        case param::kind::decimal: texts[i] = p.s; break;
         case param::kind::text:
             if (p.s.find('\0') != std::string::npos)
                 throw_statement_error("PostgreSQL text cannot hold a NUL character (parameter :p" +
@@ -185,6 +234,7 @@ public:
         result_batch batch = make_batch(columns, std::min<std::size_t>(batch_rows, static_cast<std::size_t>(nrows)));
         std::vector<Oid> oids(columns.size());
         for (std::size_t c = 0; c < columns.size(); ++c) oids[c] = PQftype(g.res, static_cast<int>(c));
+        std::string raw;
         for (int row = 0; row < nrows; ++row) {
             const std::size_t r = batch.rows;
             for (int c = 0; c < ncols; ++c) {
@@ -192,7 +242,12 @@ public:
                 col.nulls[r] = PQgetisnull(g.res, row, c) != 0;
                 if (col.nulls[r]) continue;
                 const std::string_view v(PQgetvalue(g.res, row, c), static_cast<std::size_t>(PQgetlength(g.res, row, c)));
-                if (!store_text(col, r, v)) {
+                const Oid oid = oids[static_cast<std::size_t>(c)];
+                bool ok;
+                if (oid == bytea_oid && col.type == col_type::bytes) ok = decode_bytea(v, raw) && store_bytes(col, r, raw);
+                else if (oid == real_oid) ok = store_float_text(col, r, v);  // real prints its float's shortest text
+                else ok = store_text(col, r, v);
+                if (!ok) {
                     const column_source& src = columns[static_cast<std::size_t>(c)];
                     const std::string_view key =
                         src.key < columns.size() ? std::string_view(PQgetvalue(g.res, row, static_cast<int>(src.key)))
@@ -208,8 +263,10 @@ public:
         if (batch.rows > 0) sink(batch);
     }
 
+    // A text enum's column may be a PostgreSQL enum type, which has no = with text[]:
+    // compared as text (a no-op cast on a text column, whose index stays usable).
     std::string in_list(std::string_view column_sql, col_type t, std::string_view ph) const override {
-        std::string r(column_sql);
+        std::string r = t == col_type::enum_text ? "CAST(" + std::string(column_sql) + " AS text)" : std::string(column_sql);
         r += " = ANY(CAST(";
         r += ph;
         r += " AS ";
@@ -239,11 +296,16 @@ public:
     const char* sql_type(col_type t) const override {
         switch (t) {
         case col_type::boolean: return "BOOLEAN";
+        case col_type::int16: return "SMALLINT";
         case col_type::int32: return "INTEGER";
         case col_type::int64: return "BIGINT";
+        case col_type::float32: return "REAL";
         case col_type::float64: return "DOUBLE PRECISION";
-        case col_type::text: return "TEXT";
+        case col_type::text:
+        case col_type::enum_text: return "TEXT";
         case col_type::timestamp: return "TIMESTAMP";
+        case col_type::bytes: return "BYTEA";
+        case col_type::decimal: return "NUMERIC";
         }
         return "TEXT";
     }

@@ -68,8 +68,40 @@ struct statement_guard {
     throw_statement_error(message, sql, state, table);
 }
 
+// eagerload_unhex(text): the bytes a hex text spells (SQLite 3.40 has no unhex()). Bulk
+// inserts carry bytes columns as hex strings in their one JSON parameter.
+constexpr const char* unhex_function = "eagerload_unhex";
+
+void unhex(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+    const auto* p = sqlite3_value_text(argv[0]);
+    const auto n = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
+    auto nibble = [](unsigned char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out(n / 2, '\0');
+    for (std::size_t i = 0; i + 1 < n; i += 2) {
+        const int hi = nibble(p[i]), lo = nibble(p[i + 1]);
+        if (hi < 0 || lo < 0 || n % 2) return sqlite3_result_error(ctx, "eagerload_unhex: not a hex text", -1);
+        out[i / 2] = static_cast<char>(hi * 16 + lo);
+    }
+    sqlite3_result_blob64(ctx, out.data(), out.size(), SQLITE_TRANSIENT);
+}
+
+// Registers eagerload_unhex on this connection when the statement uses it (a session of
+// database::from_pool was not opened by open()).
+void register_functions(sqlite3* conn, const std::string& sql) {
+    if (sql.find(unhex_function) == std::string::npos) return;
+    sqlite3_create_function_v2(conn, unhex_function, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, unhex, nullptr,
+                               nullptr, nullptr);
+}
+
 // Prepares `sql` on `conn` with `ps` bound to :p1, :p2, ...
 void prepare_bound(sqlite3* conn, const std::string& sql, const params& ps, statement_guard& g) {
+    register_functions(conn, sql);
     if (sqlite3_prepare_v2(conn, sql.data(), static_cast<int>(sql.size()), &g.st, nullptr) != SQLITE_OK)
         throw_sqlite_error(conn, sql);
     for (std::size_t i = 0; i < ps.size(); ++i) {
@@ -83,7 +115,11 @@ void prepare_bound(sqlite3* conn, const std::string& sql, const params& ps, stat
         case param::kind::integer: rc = sqlite3_bind_int64(g.st, at, p.i); break;
         case param::kind::real: rc = sqlite3_bind_double(g.st, at, p.d); break;
         case param::kind::text:
+        case param::kind::decimal:  // NUMERIC affinity makes it a number where it is one
             rc = sqlite3_bind_text64(g.st, at, p.s.data(), p.s.size(), SQLITE_STATIC, SQLITE_UTF8);
+            break;
+        case param::kind::blob:  // never a null pointer: that would bind NULL
+            rc = sqlite3_bind_blob64(g.st, at, p.s.empty() ? "" : p.s.data(), p.s.size(), SQLITE_STATIC);
             break;
         }
         if (rc != SQLITE_OK) throw_sqlite_error(conn, sql);
@@ -144,11 +180,18 @@ public:
                 case SQLITE_FLOAT: ok = store_real(col, r, sqlite3_column_double(g.st, c)); break;
                 case SQLITE_TEXT:
                     // Numbers stored as text are not numbers: SQLite's affinity already turned
-                    // every numeric-looking text in a numeric column into a number.
-                    ok = (col.type == col_type::text || col.type == col_type::timestamp) &&
+                    // every numeric-looking text in a numeric column into a number. A decimal
+                    // stays text when 15 digits cannot hold it: that text is the exact value.
+                    ok = (col.type == col_type::text || col.type == col_type::timestamp ||
+                          col.type == col_type::bytes || col.type == col_type::decimal ||
+                          col.type == col_type::enum_text) &&
                          store_text(col, r, column_text(g.st, c));
                     break;
-                default: ok = false;  // BLOB
+                default: {  // BLOB
+                    const auto* p = static_cast<const char*>(sqlite3_column_blob(g.st, c));
+                    ok = store_bytes(col, r, std::string_view(p ? p : "", static_cast<std::size_t>(
+                                                                                sqlite3_column_bytes(g.st, c))));
+                }
                 }
                 if (!ok) {
                     const column_source& src = columns[static_cast<std::size_t>(c)];
@@ -185,11 +228,16 @@ public:
         // BIGINT, not INTEGER: SOCI reads a column declared INTEGER as 32-bit.
         switch (t) {
         case col_type::boolean: return "BOOLEAN";
+        case col_type::int16: return "SMALLINT";
         case col_type::int32: return "INTEGER";
         case col_type::int64: return "BIGINT";
+        case col_type::float32: return "REAL";  // an 8-byte double: holds every float exactly
         case col_type::float64: return "REAL";
-        case col_type::text: return "TEXT";
+        case col_type::text:
+        case col_type::enum_text: return "TEXT";
         case col_type::timestamp: return "TIMESTAMP";
+        case col_type::bytes: return "BLOB";
+        case col_type::decimal: return "NUMERIC";  // compares as a number; see docs/existing-schemas.md
         }
         return "TEXT";
     }
@@ -210,7 +258,8 @@ public:
                 values += ", ";
             }
             quote(names, t.columns[c].name);
-            values += "json_extract(value, '$[" + std::to_string(c) + "]')";
+            const std::string v = "json_extract(value, '$[" + std::to_string(c) + "]')";
+            values += t.columns[c].type == col_type::bytes ? std::string(unhex_function) + '(' + v + ')' : v;
         }
         ps.push_back(param::text(json_rows(columns, "SQLite")));
         return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values +

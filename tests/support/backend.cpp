@@ -26,6 +26,7 @@ constexpr backend_quirks sqlite_quirks{
     .bad_timestamp_literal = "'someday'",
     .allow_dangling_foreign_key = "PRAGMA foreign_keys = OFF",
     .timestamp_ddl_type = "timestamp",
+    .decimal_digits_stored = 15,
 };
 constexpr backend_quirks postgresql_quirks{
     .dialect = dialect::postgresql,
@@ -37,6 +38,7 @@ constexpr backend_quirks postgresql_quirks{
     .bad_timestamp_literal = "'infinity'",
     .allow_dangling_foreign_key = "ALTER TABLE {table} DROP CONSTRAINT {table}_{column}_fkey",
     .timestamp_ddl_type = "timestamp",
+    .decimal_digits_stored = 1000,
 };
 constexpr backend_quirks mariadb_quirks{
     .dialect = dialect::mariadb,
@@ -48,6 +50,7 @@ constexpr backend_quirks mariadb_quirks{
     .bad_timestamp_literal = "'0000-00-00 00:00:00'",
     .allow_dangling_foreign_key = "SET foreign_key_checks = 0",
     .timestamp_ddl_type = "DATETIME",
+    .decimal_digits_stored = 65,
 };
 
 std::string unique_name() {

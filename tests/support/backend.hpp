@@ -46,6 +46,10 @@ struct backend_quirks {
     // The column type of a timestamp in hand-written DDL. MariaDB's TIMESTAMP converts
     // to and from the session time zone, stops in 2038 and auto-updates: DATETIME.
     const char* timestamp_ddl_type;
+    // Significant digits a decimal column of eagerload's DDL stores exactly: SQLite's
+    // NUMERIC affinity turns a longer number into a REAL (a double); PostgreSQL's NUMERIC
+    // keeps any; MariaDB's DECIMAL(65,30) keeps 65.
+    int decimal_digits_stored;
 };
 
 const backend_quirks& quirks_of(eagerload::dialect d);

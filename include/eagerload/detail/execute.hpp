@@ -23,10 +23,13 @@ struct table_info;
 
 // One fetched column, batch-sized, already converted to the member's type by the
 // execution layer (which throws conversion_error for a value the member cannot hold
-// exactly): integers and booleans in `ints` (range-checked, booleans 0 or 1), doubles in
-// `reals`, text in `texts`, timestamps in `times`; nulls[i] != 0 marks a NULL.
+// exactly): integers, booleans and integer enums in `ints` (range-checked, booleans 0
+// or 1, enums one of their listed values), a text enum's index in its list in `ints`,
+// doubles and floats in `reals` (a float's value exactly), text, raw bytes and exact
+// decimal text in `texts`, timestamps in `times`; nulls[i] != 0 marks a NULL.
 struct column_data {
     col_type type;
+    const value_domain* domain = nullptr;  // enums: the values a stored value must be one of
     std::vector<long long> ints;
     std::vector<double> reals;
     std::vector<std::string> texts;

@@ -264,7 +264,8 @@ void prefetch_level(const database& db, std::span<typename Q::node_type* const> 
         constexpr bool children_unique = R::kind != relation_kind::many_to_many;
         if constexpr (L::query::statements > 1) run_loads<typename L::query, children_unique>(db, placed, load.q);
         using Owner = typename R::owner;
-        constexpr bool keys_can_repeat = !Unique || field_index<Owner, R::owner_key> != field_index<Owner, model<Owner>::key>;
+        // (a composite primary key: its single column repeats)
+        constexpr bool keys_can_repeat = !Unique || !is_whole_key<Owner, R::owner_key>();
         if constexpr (keys_can_repeat) {
             if (place.shared_keys) {
                 for (std::size_t p = 0; p < parents.size(); ++p) {

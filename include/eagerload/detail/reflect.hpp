@@ -15,10 +15,14 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
+#include "eagerload/bytes.hpp"
+#include "eagerload/decimal.hpp"
 #include "eagerload/detail/value.hpp"
+#include "eagerload/enum_values.hpp"
 #include "eagerload/timestamp.hpp"
 
 namespace eagerload::detail {
@@ -94,17 +98,80 @@ decltype(auto) field(T& obj) {
     return hana::second(hana::at_c<I>(hana::accessors<std::remove_const_t<T>>()))(obj);
 }
 
+// --- enums ---------------------------------------------------------------------------
+enum class enum_storage { none, text, integer };
+
+// How enum_values<E> stores E: text (pairs of enumerator and text), integer (a list
+// of enumerators), or none (not declared, or declared in another shape).
+template <class E>
+constexpr enum_storage enum_storage_of() {
+    if constexpr (!std::is_enum_v<E>) {
+        return enum_storage::none;
+    } else if constexpr (!requires { enum_values<E>::values.size(); enum_values<E>::values[0]; }) {
+        return enum_storage::none;
+    } else {
+        using V = std::remove_cvref_t<decltype(enum_values<E>::values[0])>;
+        if constexpr (std::is_same_v<V, E>) return enum_storage::integer;
+        else if constexpr (requires(const V& v) {
+                               { v.first } -> std::convertible_to<E>;
+                               std::string_view(v.second);
+                           })
+            return enum_storage::text;
+        else return enum_storage::none;
+    }
+}
+
+// No enumerator and no text listed twice.
+template <class E>
+constexpr bool enum_values_distinct() {
+    constexpr auto& v = enum_values<E>::values;
+    for (std::size_t i = 0; i < v.size(); ++i)
+        for (std::size_t j = i + 1; j < v.size(); ++j) {
+            if constexpr (enum_storage_of<E>() == enum_storage::text) {
+                if (v[i].first == v[j].first || std::string_view(v[i].second) == std::string_view(v[j].second))
+                    return false;
+            } else if (v[i] == v[j]) {
+                return false;
+            }
+        }
+    return true;
+}
+
+// The C++ name of a type, for messages ("shop::Status").
+template <class E>
+std::string type_name() {
+    const std::string_view f = __PRETTY_FUNCTION__;  // "... [with E = shop::Status; ...]" (GCC), "[E = shop::Status]" (Clang)
+    const std::size_t at = f.find("E = ");
+    if (at == std::string_view::npos) return "enum";
+    const std::size_t end = f.find_first_of(";]", at);
+    return std::string(f.substr(at + 4, end - at - 4));
+}
+
+template <class E>
+const value_domain* domain_of() {
+    static const value_domain d = [] {
+        value_domain r;
+        for (const auto& v : enum_values<E>::values) {
+            if constexpr (enum_storage_of<E>() == enum_storage::text) r.texts.emplace_back(v.second);
+            else r.ints.push_back(static_cast<long long>(v));
+        }
+        r.cpp_name = type_name<E>();
+        return r;
+    }();
+    return &d;
+}
+
 // --- column types ------------------------------------------------------------------
 template <class M>
 struct column_traits {
     static constexpr bool supported = false;
 };
 template <class M>
-    requires(std::is_integral_v<M> && std::is_signed_v<M> && (sizeof(M) == 4 || sizeof(M) == 8))
+    requires(std::is_integral_v<M> && std::is_signed_v<M> && (sizeof(M) == 2 || sizeof(M) == 4 || sizeof(M) == 8))
 struct column_traits<M> {
     static constexpr bool supported = true;
     static constexpr bool nullable = false;
-    static constexpr col_type type = sizeof(M) == 4 ? col_type::int32 : col_type::int64;
+    static constexpr col_type type = sizeof(M) == 2 ? col_type::int16 : sizeof(M) == 4 ? col_type::int32 : col_type::int64;
     using value_type = M;
 };
 template <>
@@ -113,6 +180,13 @@ struct column_traits<bool> {
     static constexpr bool nullable = false;
     static constexpr col_type type = col_type::boolean;
     using value_type = bool;
+};
+template <>
+struct column_traits<float> {
+    static constexpr bool supported = true;
+    static constexpr bool nullable = false;
+    static constexpr col_type type = col_type::float32;
+    using value_type = float;
 };
 template <>
 struct column_traits<double> {
@@ -135,10 +209,59 @@ struct column_traits<timestamp> {
     static constexpr col_type type = col_type::timestamp;
     using value_type = timestamp;
 };
+template <>
+struct column_traits<bytes> {
+    static constexpr bool supported = true;
+    static constexpr bool nullable = false;
+    static constexpr col_type type = col_type::bytes;
+    using value_type = bytes;
+};
+template <>
+struct column_traits<decimal> {
+    static constexpr bool supported = true;
+    static constexpr bool nullable = false;
+    static constexpr col_type type = col_type::decimal;
+    using value_type = decimal;
+};
+// An enum with an enum_values declaration: text, or its underlying integer (1- and
+// 2-byte types as SMALLINT, 4-byte signed as INTEGER, others as BIGINT).
+template <class M>
+    requires(enum_storage_of<M>() != enum_storage::none)
+struct column_traits<M> {
+    static constexpr bool supported = enum_values_distinct<M>() && sizeof(M) <= 8 &&
+                                      !(sizeof(M) == 8 && std::is_unsigned_v<std::underlying_type_t<M>>);
+    static constexpr bool nullable = false;
+    static constexpr col_type type = enum_storage_of<M>() == enum_storage::text ? col_type::enum_text
+                                     : sizeof(M) <= 2                            ? col_type::int16
+                                     : sizeof(M) == 4 && std::is_signed_v<std::underlying_type_t<M>> ? col_type::int32
+                                                                                                    : col_type::int64;
+    using value_type = M;
+};
 template <class M>
     requires column_traits<M>::supported
 struct column_traits<std::optional<M>> : column_traits<M> {
     static constexpr bool nullable = true;
 };
+
+// The value_domain of a member type (enums), else nullptr.
+template <class M>
+const value_domain* domain_ptr() {
+    using V = typename column_traits<M>::value_type;
+    if constexpr (std::is_enum_v<V>) return domain_of<V>();
+    else return nullptr;
+}
+
+// An enum's stored text; throws std::invalid_argument for an enumerator not listed.
+[[noreturn]] void throw_unlisted_enum(const std::string& type, long long value);
+template <class E>
+std::string_view enum_text(E v) {
+    for (const auto& [e, text] : enum_values<E>::values)
+        if (e == v) return text;
+    throw_unlisted_enum(type_name<E>(), static_cast<long long>(v));
+}
+template <class E>
+E enum_from_index(long long i) {
+    return enum_values<E>::values[static_cast<std::size_t>(i)].first;
+}
 
 }  // namespace eagerload::detail

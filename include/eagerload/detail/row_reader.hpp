@@ -17,8 +17,15 @@ template <class V>
 void read_present(column_data& c, std::size_t r, V& out) {
     if constexpr (std::is_same_v<V, bool>) out = c.ints[r] != 0;
     else if constexpr (std::is_integral_v<V>) out = static_cast<V>(c.ints[r]);
-    else if constexpr (std::is_same_v<V, double>) out = c.reals[r];
+    else if constexpr (std::is_enum_v<V>) {
+        if constexpr (column_traits<V>::type == col_type::enum_text) out = enum_from_index<V>(c.ints[r]);
+        else out = static_cast<V>(c.ints[r]);
+    } else if constexpr (std::is_floating_point_v<V>) out = static_cast<V>(c.reals[r]);
     else if constexpr (std::is_same_v<V, std::string>) out = std::move(c.texts[r]);
+    else if constexpr (std::is_same_v<V, bytes>) {
+        const auto* p = reinterpret_cast<const std::byte*>(c.texts[r].data());
+        out.assign(p, p + c.texts[r].size());
+    } else if constexpr (std::is_same_v<V, decimal>) out = decimal(c.texts[r]);  // canonical already
     else out = c.times[r];
 }
 
