@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "eagerload/database.hpp"
@@ -32,6 +33,12 @@ struct connection_spec {
     std::string description;           // for messages: every secret as ***
     std::vector<std::string> secrets;  // every form of every secret, scrubbed from any message we pass on
 };
+
+}  // namespace eagerload::detail
+namespace eagerload {
+struct level_explain;
+}
+namespace eagerload::detail {
 
 class backend {
 public:
@@ -167,6 +174,13 @@ public:
     virtual void fetch_cached(soci::session& s, statement_cache* cache, const std::string& sql, const params& ps,
                               std::span<const column_source> columns, const batch_sink& sink,
                               std::size_t batch_rows) const;
+
+    // --- EXPLAIN (eagerload/explain.hpp; src/explain.cpp runs it) -------------------
+    // `sql` under this database's EXPLAIN, in the form explain_read() reads.
+    virtual std::string explain_statement(std::string_view sql) const = 0;
+    // What EXPLAIN returned (each row's columns as text, tab-separated) as table scans
+    // and the estimated rows.
+    virtual void explain_read(const std::vector<std::string>& rows, level_explain& out) const = 0;
 };
 
 // The registry (src/backends/registry.cpp).
@@ -200,6 +214,10 @@ std::string json_list(const std::vector<param>& items, const char* database);
 // all of them in order), a refused value names its column and row.
 std::string json_rows(const std::vector<std::vector<param>>& columns, const char* database,
                       const table_info* t = nullptr, const std::vector<std::size_t>* column_of = nullptr);
+// The scalar fields of a JSON document in document order, as (key, value) with string
+// values unquoted: how the backends read EXPLAIN's JSON without a JSON library.
+std::vector<std::pair<std::string, std::string>> json_scalar_fields(std::string_view json);
+
 // Lowercase hex of raw bytes: "00ff".
 std::string hex(std::string_view raw);
 // A JSON array of keys: [1,2,3] or ["a","b"].

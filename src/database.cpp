@@ -17,8 +17,6 @@ namespace eagerload {
 namespace detail {
 namespace {
 
-// This thread's counter_scope::this_thread counters, by database.
-thread_local std::vector<std::pair<const database_state*, query_counter*>> thread_counters;
 
 std::string trimmed(std::string s) {
     constexpr std::size_t max = 1000;
@@ -173,34 +171,6 @@ void open_session(const backend& be, soci::session& s, const std::string& target
     be.open(s, target);
     if (options.statement_timeout && !be.set_statement_timeout(s, *options.statement_timeout))
         throw error(std::string("eagerload: open_options::statement_timeout is not supported on ") + be.name());
-}
-
-void database_state::add_counter(query_counter* c, counter_scope scope) {
-    if (scope == counter_scope::this_thread) {
-        thread_counters.emplace_back(this, c);
-        return;
-    }
-    std::lock_guard lock(counters_mutex_);
-    counters_.push_back(c);
-    active_counters_.store(counters_.size(), std::memory_order_release);
-}
-
-void database_state::remove_counter(query_counter* c, counter_scope scope) {
-    if (scope == counter_scope::this_thread) {
-        std::erase(thread_counters, std::pair<const database_state*, query_counter*>(this, c));
-        return;
-    }
-    std::lock_guard lock(counters_mutex_);
-    counters_.erase(std::remove(counters_.begin(), counters_.end(), c), counters_.end());
-    active_counters_.store(counters_.size(), std::memory_order_release);
-}
-
-void database_state::record(const std::string& sql) {
-    for (const auto& [st, c] : thread_counters)
-        if (st == this) c->record(sql);
-    if (active_counters_.load(std::memory_order_acquire) == 0) return;
-    std::lock_guard lock(counters_mutex_);
-    for (query_counter* c : counters_) c->record(sql);
 }
 
 std::size_t database_state::pinned_slot() const {
@@ -517,41 +487,6 @@ transaction::~transaction() {
         finish("ROLLBACK");
     } catch (...) {  // a destructor must not throw; the session reports the failure on next use
     }
-}
-
-// --- counters -----------------------------------------------------------------------
-
-query_counter::query_counter(const database& db, counter_scope scope) : db_(db), scope_(scope) {
-    db_.state().add_counter(this, scope_);
-}
-query_counter::~query_counter() { db_.state().remove_counter(this, scope_); }
-
-void query_counter::record(const std::string& sql) {
-    std::lock_guard lock(mutex_);
-    statements_.push_back(sql);
-}
-
-std::size_t query_counter::count() const {
-    std::lock_guard lock(mutex_);
-    return statements_.size();
-}
-
-std::vector<std::string> query_counter::statements() const {
-    std::lock_guard lock(mutex_);
-    return statements_;
-}
-
-void query_counter::reset() {
-    std::lock_guard lock(mutex_);
-    statements_.clear();
-}
-
-std::string query_counter::report() const {
-    std::lock_guard lock(mutex_);
-    std::string out;
-    for (std::size_t i = 0; i < statements_.size(); ++i)
-        out += std::to_string(i + 1) + ": " + statements_[i] + "\n";
-    return out;
 }
 
 }  // namespace eagerload

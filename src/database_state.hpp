@@ -1,6 +1,6 @@
 #pragma once
 // What a database handle shares between its copies: the session pool, the dialect's
-// backend, and the active query counters.
+// backend, and the active statement observers (counters, hooks, detectors).
 #include <soci/soci.h>
 
 #include <atomic>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "backend.hpp"
-#include "eagerload/counter.hpp"
+#include "eagerload/statement_log.hpp"
 #include "statement_cache.hpp"
 
 namespace eagerload::detail {
@@ -50,9 +50,13 @@ public:
     // running too long; returns otherwise.
     void check_timeout(const std::exception& e, const std::string& sql) const;
 
-    void add_counter(query_counter* c, counter_scope scope);
-    void remove_counter(query_counter* c, counter_scope scope);
-    void record(const std::string& sql);
+    // Statement observers (eagerload/statement_log.hpp; src/statement_log.cpp).
+    void add_observer(statement_observer* o, counter_scope scope);
+    void remove_observer(statement_observer* o, counter_scope scope) noexcept;
+    // Whether an observer sees this thread's statements here: all an unobserved statement pays.
+    bool observed() const noexcept;
+    void before_statement(std::string_view sql);  // may throw: an observer refused the statement
+    void after_statement(const statement_event& e) noexcept;
 
     // The statement cache of `slot`'s session; nullptr when off.
     statement_cache* cache(std::size_t slot) noexcept { return caches_.empty() ? nullptr : caches_[slot].get(); }
@@ -87,9 +91,9 @@ private:
     std::string description_;
     std::unique_ptr<std::atomic<bool>[]> suspect_;  // per slot: check the connection before use
     std::unique_ptr<std::atomic<std::thread::id>[]> holders_;  // per slot: the thread that leased it
-    std::mutex counters_mutex_;
-    std::vector<query_counter*> counters_;
-    std::atomic<std::size_t> active_counters_{0};
+    std::mutex observers_mutex_;
+    std::vector<statement_observer*> observers_;
+    std::atomic<std::size_t> active_observers_{0};
 
     // Open transactions: the thread that opened each and the slot it holds. Kept here,
     // not thread_local, so that a transaction ended on another thread unpins the
@@ -126,6 +130,7 @@ public:
     session_lease& operator=(const session_lease&) = delete;
     soci::session& session() noexcept { return st_.pool().at(slot_); }
     statement_cache* cache() noexcept { return st_.cache(slot_); }
+    std::size_t slot() const noexcept { return slot_; }
 
     // Call from the catch block of a statement the database refused, before throwing
     // database_error: records the failure (with its message) in the transaction.

@@ -1,5 +1,6 @@
 // The execution layer: every statement eagerload runs goes through here, which is
-// where the query counter counts executions (SOCI's logger only sees prepares). Rows
+// where statement observers (counters, hooks, detectors) see executions (SOCI's logger
+// only sees prepares). Rows
 // come from the backend's fetch (native where the backend has one, else SOCI below).
 #include "eagerload/detail/execute.hpp"
 
@@ -14,6 +15,7 @@
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/errors.hpp"
 #include "eagerload/model.hpp"
+#include "statement_probe.hpp"
 
 namespace eagerload::detail {
 namespace {
@@ -135,12 +137,13 @@ void backend::fetch(soci::session& s, const std::string& sql, const params& ps, 
 void fetch(const database& db, const std::string& sql, const params& ps, std::span<const column_source> columns,
            const batch_sink& sink, std::size_t expected_rows) {
     database_state& state = db.state();
+    statement_probe probe(state, sql, ps, true);  // before the lease: an observer may refuse the statement
     session_lease lease(state, sql);
-    state.record(sql);
+    probe.leased(lease.slot());
     const std::size_t batch_rows =
         expected_rows == 0 ? default_batch_rows : std::clamp<std::size_t>(expected_rows, 1, max_batch_rows);
     try {
-        state.be().fetch_cached(lease.session(), lease.cache(), sql, ps, columns, sink, batch_rows);
+        state.be().fetch_cached(lease.session(), lease.cache(), sql, ps, columns, probe.rows(sink), batch_rows);
     } catch (const database_error& e) {
         lease.statement_failed(e, sql);  // a lost connection, a statement timeout: says so
         throw;
@@ -154,10 +157,11 @@ void fetch(const database& db, const std::string& sql, const params& ps, std::sp
 
 std::size_t execute(const database& db, const std::string& sql, const params& ps) {
     database_state& state = db.state();
+    statement_probe probe(state, sql, ps, false);  // before the lease: an observer may refuse the statement
     session_lease lease(state, sql);
-    state.record(sql);
+    probe.leased(lease.slot());
     try {
-        return state.be().execute(lease.session(), sql, ps);
+        return probe.changed(state.be().execute(lease.session(), sql, ps));
     } catch (const database_error& e) {
         lease.statement_failed(e, sql);  // a lost connection, a statement timeout: says so
         throw;

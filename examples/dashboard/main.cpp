@@ -12,6 +12,10 @@
 // first page) after the page token --after names; --next-token FILE writes the token
 // of the next page, or nothing after the last page. --statement-cache N: prepared
 // statements kept per session (0: off), to measure the statement cache.
+//             [--detect]   (tooling: run the strategies once under the N+1 detector, print its report)
+//             [--explain]  (tooling: the eager query's statements under EXPLAIN, per level)
+#include <eagerload/detector.hpp>
+#include <eagerload/explain.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -27,6 +31,7 @@
 #include <vector>
 
 #include "dashboard.hpp"
+#include "query.hpp"
 
 namespace {
 
@@ -36,7 +41,8 @@ namespace {
                  "                 [--user ID] [--variant full|limited] [--strategy naive|eager|handwritten|all]\n"
                  "                 [--repeat N]"
                  " [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n"
-                 "                 [--page-size N] [--after TOKEN] [--next-token FILE] [--statement-cache N]\n",
+                 "                 [--page-size N] [--after TOKEN] [--next-token FILE] [--statement-cache N]\n"
+                 "                 [--detect] [--explain]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -70,6 +76,7 @@ int main(int argc, char** argv) try {
     std::size_t page_size = 20;
     std::string after, next_token_path;
     eagerload::open_options options;
+    bool detect = false, explain = false;  // tooling flags
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         auto value = [&]() -> const char* {
@@ -80,6 +87,8 @@ int main(int argc, char** argv) try {
         else if (a == "--postgres") url = std::string("postgresql:") + value();
         else if (a == "--mariadb") url = std::string("mariadb:") + value();  // "db=D user=U host=H port=P"
         else if (a == "--no-generate") generate_data = false;
+        else if (a == "--detect") detect = true;
+        else if (a == "--explain") explain = true;
         else if (a == "--user") user = number(a, value());
         else if (a == "--repeat") repeat = static_cast<int>(std::max(1LL, number(a, value())));
         else if (a == "--json") json_path = value();
@@ -141,6 +150,22 @@ int main(int argc, char** argv) try {
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         fmt::print("generated {} users, {} projects, {} memberships, {} tasks, {} comments in {:.0f} ms\n", n.users,
                    n.projects, n.members, n.tasks, n.comments, ms);
+    }
+    // Tooling: each strategy once under the N+1 detector (docs/testing.md shows its report).
+    if (explain) {
+        fmt::print("{}", eagerload::to_string(eagerload::explain(dashboard_query(v == variant::limited, user), db)));
+        return 0;
+    }
+    if (detect) {
+        for (const strategy s : strategies) {
+            std::string found;
+            {
+                eagerload::n_plus_one_detector detector(db, {.write = [&](const std::string& r) { found = r; }});
+                load(s, v, db, user);
+            }
+            fmt::print("{}:{}", to_string(s), found.empty() ? std::string(" no N+1\n") : "\n" + found);
+        }
+        return 0;
     }
     fmt::print("{} dashboard of user {} on {}, {} run(s) per strategy\n\n", to_string(v), user,
                eagerload::to_string(db.sql_dialect()), repeat);

@@ -3,6 +3,7 @@
 // and its relations.
 #include <eagerload/model.hpp>
 #include <eagerload/relation.hpp>
+#include <eagerload/relation_names.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -84,4 +85,7 @@ inline constexpr auto author = el::belongs_to<&Comment::author_id, &User::id>;
 inline constexpr auto members = el::has_many<&ProjectMember::project_id, &Project::id>;
 inline constexpr auto tasks = el::has_many<&Task::project_id, &Project::id>;
 inline constexpr auto comments = el::has_many<&Comment::task_id, &Task::id>;
+// Names for the N+1 detector's advice (eagerload/relation_names.hpp).
+EAGERLOAD_NAME_RELATIONS(owner, member_project, member_user, task_project, assignee, comment_task, author, members, tasks,
+                         comments);
 }  // namespace dashboard

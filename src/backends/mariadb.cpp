@@ -19,6 +19,7 @@
 #include "../backend.hpp"
 #include "../connection_string.hpp"
 #include "eagerload/detail/select_spec.hpp"
+#include "eagerload/explain_report.hpp"
 #include "eagerload/model.hpp"
 
 namespace eagerload::detail {
@@ -442,6 +443,37 @@ public:
         return "SELECT `el_rows`.`el_ord` - 1, `el_t`." + quoted(t.columns[t.key].name) + " FROM JSON_TABLE(:p" +
                std::to_string(ps.size()) + ", '$[*]' COLUMNS (" + defs + ")) AS `el_rows` JOIN " + table(t.name) +
                " AS `el_t` ON " + on + " ORDER BY `el_rows`.`el_ord` LOCK IN SHARE MODE";
+    }
+
+    // --- EXPLAIN -----------------------------------------------------------------
+    std::string explain_statement(std::string_view sql) const override {
+        return "EXPLAIN FORMAT=JSON " + std::string(sql);
+    }
+    // One row of JSON: each "table" object names table_name, access_type (ALL: full
+    // scan; index: a full scan of an index), key and rows. The key list (JSON_TABLE
+    // `el_list`) and derived tables (<subquery2>) are skipped.
+    void explain_read(const std::vector<std::string>& rows, level_explain& out) const override {
+        table_scan* current = nullptr;
+        bool skipping = false;
+        for (const std::string& row : rows)
+            for (const auto& [k, v] : json_scalar_fields(row)) {
+                if (k == "table_name") {
+                    skipping = v == "el_list" || v.starts_with("<");
+                    current = nullptr;
+                    if (!skipping) {
+                        out.scans.push_back({v, false, {}});
+                        current = &out.scans.back();
+                    }
+                } else if (!current || skipping) {
+                    continue;
+                } else if (k == "access_type") {
+                    current->full = v == "ALL" || v == "index";
+                } else if (k == "key") {
+                    current->index = v;
+                } else if (k == "rows" && !out.estimated_rows) {
+                    out.estimated_rows = std::strtod(v.c_str(), nullptr);
+                }
+            }
     }
 };
 

@@ -15,6 +15,7 @@
 #include "../convert.hpp"
 #include "../statement_cache.hpp"
 #include "eagerload/detail/select_spec.hpp"
+#include "eagerload/explain_report.hpp"
 #include "eagerload/model.hpp"
 
 namespace eagerload::detail {
@@ -593,6 +594,39 @@ public:
                " RETURNING \"el_t\"." + key + " AS \"el_key\"" + returning + ") SELECT COALESCE(\"el_up\".\"el_key\", \"el_old\"." + key +
                ") FROM \"el_in\" LEFT JOIN \"el_up\" ON " + join_up + " LEFT JOIN " + table(t.name) +
                " AS \"el_old\" ON " + join_old + " ORDER BY \"el_in\".\"el_ord\"";
+    }
+
+    // --- EXPLAIN -----------------------------------------------------------------
+    std::string explain_statement(std::string_view sql) const override {
+        return "EXPLAIN (FORMAT JSON) " + std::string(sql);
+    }
+    // One row of JSON. A node's own fields come before its "Plans": the fields after a
+    // "Node Type" are that node's until the next. A Bitmap Heap Scan's index is named by
+    // the Bitmap Index Scan below it.
+    void explain_read(const std::vector<std::string>& rows, level_explain& out) const override {
+        struct node {
+            std::string type, relation, index;
+        };
+        std::vector<node> nodes;
+        for (const std::string& row : rows)
+            for (const auto& [k, v] : json_scalar_fields(row)) {
+                if (k == "Node Type") nodes.push_back({v, {}, {}});
+                else if (nodes.empty()) continue;
+                else if (k == "Relation Name") nodes.back().relation = v;
+                else if (k == "Index Name") nodes.back().index = v;
+                else if (k == "Plan Rows" && !out.estimated_rows) out.estimated_rows = std::strtod(v.c_str(), nullptr);
+            }
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            const node& n = nodes[i];
+            if (n.type == "Seq Scan") out.scans.push_back({n.relation, true, {}});
+            else if (n.type == "Index Scan" || n.type == "Index Only Scan") out.scans.push_back({n.relation, false, n.index});
+            else if (n.type == "Bitmap Heap Scan") {
+                std::string index;
+                for (std::size_t j = i + 1; j < nodes.size() && index.empty(); ++j)
+                    if (nodes[j].type == "Bitmap Index Scan") index = nodes[j].index;
+                out.scans.push_back({n.relation, false, index});
+            }
+        }
     }
 };
 

@@ -6,6 +6,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -13,6 +14,7 @@
 #include "../convert.hpp"
 #include "../statement_cache.hpp"
 #include "eagerload/detail/select_spec.hpp"
+#include "eagerload/explain_report.hpp"
 #include "eagerload/model.hpp"
 
 namespace eagerload::detail {
@@ -423,6 +425,63 @@ public:
     // rollback (disk full, I/O error).
     bool in_transaction(soci::session& s, bool) const noexcept override {
         return sqlite3_get_autocommit(connection(s)) == 0;
+    }
+
+    // --- EXPLAIN -----------------------------------------------------------------
+    std::string explain_statement(std::string_view sql) const override {
+        return "EXPLAIN QUERY PLAN " + std::string(sql);
+    }
+    // Rows "id, parent, notused, detail": "SCAN tasks", "SEARCH tasks USING INDEX
+    // t_proj (project_id=?)", "SCAN json_each VIRTUAL TABLE INDEX 1:" (the key list:
+    // skipped). A per-parent window is a derived table ("MATERIALIZE tasks",
+    // "CO-ROUTINE (subquery-4)"): scanning its result outside its own subtree reads no
+    // table, and is skipped. No row estimates.
+    void explain_read(const std::vector<std::string>& rows, level_explain& out) const override {
+        struct node {
+            long id, parent;
+            std::string_view detail;
+        };
+        std::vector<node> nodes;
+        for (const std::string& row : rows) {
+            const std::size_t t1 = row.find('\t');
+            nodes.push_back({std::strtol(row.c_str(), nullptr, 10), std::strtol(row.c_str() + t1 + 1, nullptr, 10),
+                             std::string_view(row).substr(row.rfind('\t') + 1)});
+        }
+        std::vector<std::pair<std::string_view, long>> derived;  // name, id
+        for (const node& n : nodes)
+            for (std::string_view prefix : {"MATERIALIZE ", "CO-ROUTINE "})
+                if (n.detail.starts_with(prefix)) derived.emplace_back(n.detail.substr(prefix.size()), n.id);
+        const auto inside = [&](long id, long ancestor) {
+            for (int guard = 0; guard < 64 && id != 0; ++guard) {
+                if (id == ancestor) return true;
+                const auto it = std::find_if(nodes.begin(), nodes.end(), [&](const node& n) { return n.id == id; });
+                if (it == nodes.end()) break;
+                id = it->parent;
+            }
+            return false;
+        };
+        for (const node& n : nodes) {
+            const std::string_view detail = n.detail;
+            const bool scan = detail.starts_with("SCAN ");
+            if (!scan && !detail.starts_with("SEARCH ")) continue;
+            if (detail.find("VIRTUAL TABLE") != std::string_view::npos) continue;
+            std::string_view rest = detail.substr(scan ? 5 : 7);
+            const std::string_view table = rest.substr(0, rest.find(' '));
+            if (table == "CONSTANT" || table.starts_with("(")) continue;
+            if (std::any_of(derived.begin(), derived.end(),
+                            [&](const auto& d) { return d.first == table && !inside(n.id, d.second); }))
+                continue;
+            table_scan s{std::string(table), scan, {}};
+            for (std::string_view u : {"USING COVERING INDEX ", "USING INDEX "}) {
+                const std::size_t at = rest.find(u);
+                if (at == std::string_view::npos) continue;
+                const std::string_view name = rest.substr(at + u.size());
+                s.index = std::string(name.substr(0, name.find(' ')));
+                break;
+            }
+            if (s.index.empty() && rest.find("PRIMARY KEY") != std::string_view::npos) s.index = "PRIMARY KEY";
+            out.scans.push_back(std::move(s));
+        }
     }
 };
 

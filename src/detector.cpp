@@ -1,0 +1,288 @@
+// The N+1 detector and the relation registry it reads.
+#include "eagerload/detector.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "eagerload/detail/call_site.hpp"
+#include "eagerload/relation_names.hpp"
+
+namespace eagerload {
+
+// --- the relation registry ---------------------------------------------------------------
+
+namespace {
+std::mutex& registry_mutex() {
+    static std::mutex m;
+    return m;
+}
+std::vector<relation_info>& registry() {
+    static std::vector<relation_info> r;
+    return r;
+}
+}  // namespace
+
+void register_relation(relation_info r) {
+    std::lock_guard lock(registry_mutex());
+    for (const relation_info& x : registry())
+        if (x.name == r.name && x.owner_table == r.owner_table && x.target_table == r.target_table) return;
+    registry().push_back(std::move(r));
+}
+
+std::vector<relation_info> registered_relations() {
+    std::lock_guard lock(registry_mutex());
+    return registry();
+}
+
+namespace detail {
+std::vector<std::string> split_names(std::string_view names) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : names) {
+        if (c == ',') {
+            out.push_back(cur);
+            cur.clear();
+        } else if (!std::isspace(static_cast<unsigned char>(c))) {
+            cur += c;
+        }
+    }
+    out.push_back(cur);
+    return out;
+}
+}  // namespace detail
+
+// --- shapes ------------------------------------------------------------------------------
+
+namespace {
+
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+// Reads a possibly quoted, possibly dotted identifier at `i`: "a"."b" -> {"a", "b"}.
+std::vector<std::string> read_identifier(std::string_view s, std::size_t& i) {
+    std::vector<std::string> parts;
+    for (;;) {
+        if (i >= s.size()) break;
+        std::string part;
+        if (s[i] == '"' || s[i] == '`') {
+            const char q = s[i++];
+            while (i < s.size()) {
+                if (s[i] == q) {
+                    if (i + 1 < s.size() && s[i + 1] == q) {
+                        part += q;
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                part += s[i++];
+            }
+        } else {
+            while (i < s.size() && ident_char(s[i])) part += s[i++];
+            if (part.empty()) break;
+        }
+        parts.push_back(part);
+        if (i < s.size() && s[i] == '.') ++i;
+        else break;
+    }
+    return parts;
+}
+
+std::string join_dots(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : ".") + p;
+    return out;
+}
+
+std::string from_table(std::string_view sql) {
+    const std::size_t f = sql.find(" FROM ");
+    if (f == std::string_view::npos) return {};
+    std::size_t i = f + 6;
+    return join_dots(read_identifier(sql, i));
+}
+
+std::string short_file(std::string_view path) {
+    const std::size_t last = path.rfind('/');
+    if (last == std::string_view::npos) return std::string(path);
+    const std::size_t before = last == 0 ? std::string_view::npos : path.rfind('/', last - 1);
+    return std::string(path.substr(before == std::string_view::npos ? 0 : before + 1));
+}
+
+std::string short_function(std::string_view f) {
+    const std::size_t paren = f.find('(');
+    if (paren != std::string_view::npos) f = f.substr(0, paren);
+    const std::size_t space = f.rfind(' ');
+    if (space != std::string_view::npos) f = f.substr(space + 1);
+    return std::string(f);
+}
+
+const char* kind_name(relation_kind k) {
+    switch (k) {
+    case relation_kind::belongs_to: return "belongs_to";
+    case relation_kind::has_one: return "has_one";
+    case relation_kind::has_many: return "has_many";
+    case relation_kind::many_to_many: return "many_to_many";
+    }
+    return "?";
+}
+
+}  // namespace
+
+std::string shape_of(std::string_view sql) {
+    std::string out;
+    out.reserve(sql.size());
+    for (std::size_t i = 0; i < sql.size();) {
+        const char c = sql[i];
+        if (c == '\'') {  // a string literal ('' escapes a quote)
+            ++i;
+            while (i < sql.size()) {
+                if (sql[i] == '\'' && !(i + 1 < sql.size() && sql[i + 1] == '\'')) break;
+                i += sql[i] == '\'' ? 2 : 1;
+            }
+            ++i;
+            out += '?';
+        } else if (c == '"' || c == '`') {  // a quoted identifier: as is
+            const std::size_t end = sql.find(c, i + 1);
+            const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+            out.append(sql.substr(i, stop - i));
+            i = stop;
+        } else if (std::isdigit(static_cast<unsigned char>(c)) && (out.empty() || !ident_char(out.back()))) {
+            while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '.')) ++i;
+            out += '?';
+        } else {
+            out += c;
+            ++i;
+        }
+    }
+    return out;
+}
+
+key_lookup lookup_of(std::string_view sql) {
+    const std::string table = from_table(sql);
+    const std::size_t w = sql.find(" WHERE ");
+    if (table.empty() || w == std::string_view::npos) return {};
+    std::size_t i = w + 7;
+    const std::vector<std::string> id = read_identifier(sql, i);
+    if (id.empty() || sql.substr(i, 3) != " = ") return {};
+    i += 3;
+    if (i >= sql.size() || (sql[i] != ':' && sql[i] != '?' && sql[i] != '$')) return {};
+    return {table, id.back()};
+}
+
+// --- the detector --------------------------------------------------------------------------
+
+n_plus_one_detector::n_plus_one_detector(const database& db, detector_options options, std::source_location scope)
+    : options_(std::move(options)), scope_(scope) {
+    watch(db, options_.scope);
+}
+
+n_plus_one_detector::~n_plus_one_detector() {
+    unwatch();
+    if (options_.mode != detector_mode::log) return;
+    const std::string r = report();
+    if (r.empty()) return;
+    if (options_.write) options_.write(r);
+    else std::fputs(r.c_str(), stderr);
+}
+
+void n_plus_one_detector::before(std::string_view sql) {
+    const std::string shape = shape_of(sql);
+    const std::source_location* where = detail::call_site::current();
+    std::lock_guard lock(mutex_);
+    auto [it, fresh] = shapes_.try_emplace(shape);
+    if (fresh) order_.push_back(shape);
+    shape_state& st = it->second;
+    ++st.count;
+    const std::string file = where ? where->file_name() : "";
+    const unsigned line = where ? where->line() : 0;
+    auto s = std::find_if(st.sites.begin(), st.sites.end(),
+                          [&](const site_state& x) { return x.line == line && x.file == file; });
+    if (s == st.sites.end()) {
+        st.sites.push_back({file, where ? short_function(where->function_name()) : std::string(), line, 0, last_table_});
+        s = st.sites.end() - 1;
+    }
+    ++s->count;
+    last_table_ = from_table(sql);
+    if (options_.mode == detector_mode::raise && st.count == options_.threshold + 1) {
+        for (const std::string& safe : options_.safelist)
+            if (shape.find(safe) != std::string::npos) return;
+        throw n_plus_one_error("eagerload: N+1: " + describe(shape, st));
+    }
+}
+
+std::string n_plus_one_detector::advice(const std::string& shape, const site_state& s) const {
+    if (shape.starts_with("INSERT")) return "insert the rows with one insert_all(db, rows)";
+    const key_lookup k = lookup_of(shape);
+    if (k.table.empty()) return {};
+    std::vector<relation_info> candidates;
+    for (relation_info& r : registered_relations())
+        if ((r.target_table == k.table && r.target_column == k.column && r.kind != relation_kind::many_to_many) ||
+            (r.through_table == k.table && r.through_owner_column == k.column))
+            candidates.push_back(std::move(r));
+    if (candidates.empty()) return {};
+    if (candidates.size() > 1) {  // the rows just read before the lookups are the likely owners
+        std::vector<relation_info> owned;
+        for (const relation_info& r : candidates)
+            if (r.owner_table == s.previous_table) owned.push_back(r);
+        if (owned.size() == 1) candidates = owned;
+    }
+    std::string out = "a key lookup on " + k.table + "." + k.column + ": ";
+    if (candidates.size() > 1) out += "one of ";
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const relation_info& r = candidates[i];
+        if (i) out += i + 1 == candidates.size() ? " or " : ", ";
+        const bool single = r.kind == relation_kind::belongs_to || r.kind == relation_kind::has_one;
+        out += "load `" + r.name + "` (" + kind_name(r.kind) + ", " + r.owner_table + " -> " + r.target_table +
+               ") eagerly: add ." + (single ? "join(" : "prefetch(") + r.name + ") to the query that loads " +
+               r.owner_table;
+    }
+    return out;
+}
+
+std::string n_plus_one_detector::describe(const std::string& shape, const shape_state& st) const {
+    std::string out = std::to_string(st.count) + " times (threshold " + std::to_string(options_.threshold) +
+                      "): " + shape + "\n";
+    for (const site_state& s : st.sites) {
+        out += "   from ";
+        out += s.file.empty() ? std::string("(call site unknown)")
+                              : short_file(s.file) + ":" + std::to_string(s.line) + " (" + s.function + ")";
+        out += ", " + std::to_string(s.count) + " times\n";
+        const std::string a = advice(shape, s);
+        if (!a.empty()) out += "   " + a + "\n";
+    }
+    return out;
+}
+
+std::vector<n_plus_one> n_plus_one_detector::findings() const {
+    std::lock_guard lock(mutex_);
+    std::vector<n_plus_one> out;
+    for (const std::string& shape : order_) {
+        const shape_state& st = shapes_.at(shape);
+        if (st.count <= options_.threshold) continue;
+        if (std::any_of(options_.safelist.begin(), options_.safelist.end(),
+                        [&](const std::string& safe) { return shape.find(safe) != std::string::npos; }))
+            continue;
+        n_plus_one f{shape, st.count, {}};
+        for (const site_state& s : st.sites)
+            f.sites.push_back({s.file.empty() ? std::string() : short_file(s.file), s.line, s.function, s.count,
+                               advice(shape, s)});
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+std::string n_plus_one_detector::report() const {
+    const std::vector<n_plus_one> found = findings();
+    if (found.empty()) return {};
+    std::string out = "eagerload: N+1 in the scope opened at " + short_file(scope_.file_name()) + ":" +
+                      std::to_string(scope_.line()) + " (" + short_function(scope_.function_name()) + "): " +
+                      std::to_string(found.size()) + " repeated statement shape" + (found.size() == 1 ? "" : "s") +
+                      "\n";
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < found.size(); ++i)
+        out += std::to_string(i + 1) + ") " + describe(found[i].shape, shapes_.at(found[i].shape));
+    return out;
+}
+
+}  // namespace eagerload
