@@ -14,8 +14,12 @@
 //   static_assert(decltype(page)::statements == 2);
 //   for (const auto& p : page.load(db)) ... p[owner].name ... p[tasks] ...
 //
+//   auto cards = eagerload::select<Task>().only<&Task::title>()     // projection.hpp
+//                    .aggregate(agg::count(comments));              // aggregate.hpp
+//
 //   Task t = eagerload::get<Task>(db, 42);   // throws eagerload::not_found
 //   std::optional<Task> u = eagerload::find<Task>(db, 42);
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <stdexcept>
@@ -25,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "eagerload/aggregate.hpp"
 #include "eagerload/database.hpp"
 #include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/loads.hpp"
@@ -34,6 +39,7 @@
 #include "eagerload/graph.hpp"
 #include "eagerload/order_by.hpp"
 #include "eagerload/plan.hpp"
+#include "eagerload/projection.hpp"
 #include "eagerload/relation.hpp"
 #include "eagerload/where.hpp"
 
@@ -60,17 +66,23 @@ template <class Q>
 void append_plan(const Q& q, dialect d, std::vector<std::string>& out);
 template <class Q>
 level_spec root_level(const Q& q);
+template <class Row>
+std::vector<Row> fetch_view_rows(const database& db, const std::string& sql, const params& ps, const level_spec& l,
+                                 std::size_t expected_rows);
 }  // namespace detail
 
-template <class T, unsigned Flags, class... Loads>
+// Row is the model, or a view of it (a projected query: only<...>()).
+template <class Row, unsigned Flags, class... Loads>
 class select_query {
+    using T = detail::model_of<Row>;
     static constexpr bool model_ok = detail::check_model<T>();
     template <class, unsigned, class...>
     friend class select_query;
 
 public:
     using model_type = T;
-    using node_type = node<T, Loads...>;
+    using row_type = Row;  // what all() returns: T, or view<T, columns...>
+    using node_type = node<Row, Loads...>;
     using loads_type = std::tuple<Loads...>;
     static constexpr unsigned flags = Flags;
     // Whether where() was called: a prefetched single relation with a filter may be absent.
@@ -83,10 +95,10 @@ public:
 
     // Filters rows; a second where() is ANDed with the first.
     template <class M>
-    select_query<T, Flags | detail::filtered, Loads...> where(condition<M> c) const {
+    select_query<Row, Flags | detail::filtered, Loads...> where(condition<M> c) const {
         static_assert(std::is_same_v<M, T>, "eagerload: where(): the condition filters another model than "
                                             "the one this query selects");
-        select_query<T, Flags | detail::filtered, Loads...> q(spec_, loads_);
+        select_query<Row, Flags | detail::filtered, Loads...> q(spec_, loads_);
         if constexpr (std::is_same_v<M, T>)
             q.spec_.where = detail::combine(detail::cond_node::op::and_, condition<T>{spec_.where}, std::move(c)).node;
         return q;
@@ -94,12 +106,12 @@ public:
 
     // Sort keys, appended to any given before.
     template <class... Terms>
-    select_query<T, Flags | detail::ordered, Loads...> order_by(Terms... terms) const {
+    select_query<Row, Flags | detail::ordered, Loads...> order_by(Terms... terms) const {
         static_assert(sizeof...(Terms) > 0, "eagerload: order_by() needs at least one asc<...> or desc<...>");
         static_assert((std::is_same_v<typename Terms::model_type, T> && ...),
                       "eagerload: order_by(): a sort key is a column of another model than the one this "
                       "query selects");
-        select_query<T, Flags | detail::ordered, Loads...> q(spec_, loads_);
+        select_query<Row, Flags | detail::ordered, Loads...> q(spec_, loads_);
         (q.spec_.order.push_back(terms.item()), ...);
         return q;
     }
@@ -181,15 +193,71 @@ public:
         }
     }
 
+    // --- projections and aggregates (projection.hpp, aggregate.hpp) ---------------------
+    // Loads only these columns of T, and its key (and the keys its relations need): rows
+    // and nodes become view<T, Ps...>, whose loaded columns are read with [col<...>].
+    template <auto... Ps>
+    auto only() const {
+        if constexpr (sizeof...(Ps) == 0) {
+            static_assert(detail::dependent_false<Row>, "eagerload: only<...>() needs at least one column");
+            return *this;
+        } else if constexpr (detail::view_traits<Row>::is_view) {
+            static_assert(detail::dependent_false<Row>,
+                          "eagerload: only<...>() is already applied to this query: name every column in one call");
+            return *this;
+        } else if constexpr (!(detail::data_member_pointer<Ps> && ...)) {
+            static_assert(detail::dependent_false<Row>, "eagerload: only<...>() takes member pointers (&Model::column)");
+            return *this;
+        } else if constexpr (!(std::is_same_v<detail::class_of<Ps>, T> && ...)) {
+            static_assert(detail::dependent_false<Row>,
+                          "eagerload: only<...>(): a column is a member of another model than the one this query selects");
+            return *this;
+        } else {
+            select_query<view<T, Ps...>, Flags, Loads...> q(spec_, loads_);
+            q.spec_.only = {detail::field_index<T, Ps>...};
+            std::sort(q.spec_.only.begin(), q.spec_.only.end());
+            q.spec_.only.erase(std::unique(q.spec_.only.begin(), q.spec_.only.end()), q.spec_.only.end());
+            return q;
+        }
+    }
+
+    // Loads an aggregate of a relation (agg::count, sum, min, max, exists) per row, in this
+    // level's own statement; read it with node[the same aggregate].
+    template <class A>
+    auto aggregate(A a) const {
+        if constexpr (!detail::aggregate_value<A>) {
+            static_assert(detail::dependent_false<A>,
+                          "eagerload: aggregate(...) takes agg::count(relation), agg::sum<column>(relation), "
+                          "agg::min/max<column>(relation) or agg::exists(relation)");
+            return *this;
+        } else if constexpr (!std::is_same_v<typename A::relation::owner, T>) {
+            static_assert(detail::dependent_false<A>,
+                          "eagerload: aggregate(): its relation starts from another model than the one this query "
+                          "selects");
+            return *this;
+        } else if constexpr (detail::load_index<A, Loads...>() != detail::npos) {
+            static_assert(detail::dependent_false<A>,
+                          "eagerload: this aggregate is already loaded by this query; to load it twice (say, with two "
+                          "filters), declare a second relation with its own Tag type");
+            return *this;
+        } else {
+            using L = detail::aggregate_load<A>;
+            return select_query<Row, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(a)})));
+        }
+    }
+
     // The rows, as plain models (queries without join/prefetch).
-    std::vector<T> all(const database& db) const {
+    std::vector<Row> all(const database& db) const {
         static_assert(sizeof...(Loads) == 0, "eagerload: this query loads relations: call load(db) for the graph");
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
         const detail::level_spec level = detail::root_level(*this);
         detail::params ps;
         const std::string text = detail::render_level(level, db.sql_dialect(), nullptr, ps);
-        return detail::fetch_rows<T>(db, text, ps, level.columns, expected_rows());
+        if constexpr (detail::view_traits<Row>::is_view)
+            return detail::fetch_view_rows<Row>(db, text, ps, level, expected_rows());
+        else
+            return detail::fetch_rows<T>(db, text, ps, level.columns, expected_rows());
     }
 
     // The typed graph: all statements run in one snapshot (REPEATABLE READ on
@@ -200,7 +268,7 @@ public:
         return detail::load_graph(*this, db);
     }
 
-    std::optional<T> first(const database& db) const {
+    std::optional<Row> first(const database& db) const {
         auto rows = limit(1).all(db);
         if (rows.empty()) return std::nullopt;
         return std::move(rows.front());
@@ -249,7 +317,7 @@ private:
                           "two filters), declare a second relation with its own Tag type");
             return *this;
         } else {
-            return select_query<T, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(nested)})));
+            return select_query<Row, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(nested)})));
         }
     }
 
@@ -287,12 +355,12 @@ private:
     }
 
     template <unsigned Flag>
-    select_query<T, Flags | Flag, Loads...> with(std::optional<long long> detail::select_spec::*field, const char* what,
+    select_query<Row, Flags | Flag, Loads...> with(std::optional<long long> detail::select_spec::*field, const char* what,
                                                  std::optional<long long> n) const {
         if (n && *n < 0)
             throw std::invalid_argument("eagerload: " + std::string(what) + "(" + std::to_string(*n) + ") on table " +
                                         std::string(model<T>::table) + ": must not be negative");
-        select_query<T, Flags | Flag, Loads...> q(spec_, loads_);
+        select_query<Row, Flags | Flag, Loads...> q(spec_, loads_);
         q.spec_.*field = n;
         return q;
     }
