@@ -71,18 +71,18 @@ std::vector<Row> fetch_view_rows(const database& db, const std::string& sql, con
                                  std::size_t expected_rows);
 }  // namespace detail
 
-// Row is the model, or a view of it (a projected query: only<...>()).
-template <class Row, unsigned Flags, class... Loads>
+// T is the model, or a view of it (a projected query: only<...>()); M is the model.
+template <class T, unsigned Flags, class... Loads>
 class select_query {
-    using T = detail::model_of<Row>;
-    static constexpr bool model_ok = detail::check_model<T>();
+    using M = detail::model_of<T>;
+    static constexpr bool model_ok = detail::check_model<M>();
     template <class, unsigned, class...>
     friend class select_query;
 
 public:
-    using model_type = T;
-    using row_type = Row;  // what all() returns: T, or view<T, columns...>
-    using node_type = node<Row, Loads...>;
+    using model_type = M;
+    using row_type = T;  // what all() returns: M, or view<M, columns...>
+    using node_type = node<T, Loads...>;
     using loads_type = std::tuple<Loads...>;
     static constexpr unsigned flags = Flags;
     // Whether where() was called: a prefetched single relation with a filter may be absent.
@@ -91,27 +91,27 @@ public:
     // level has no parent rows).
     static constexpr std::size_t statements = 1 + (Loads::statements + ... + 0);
 
-    select_query() { spec_.table = &detail::table_of<T>(); }
+    select_query() { spec_.table = &detail::table_of<M>(); }
 
     // Filters rows; a second where() is ANDed with the first.
     template <class M>
-    select_query<Row, Flags | detail::filtered, Loads...> where(condition<M> c) const {
-        static_assert(std::is_same_v<M, T>, "eagerload: where(): the condition filters another model than "
+    select_query<T, Flags | detail::filtered, Loads...> where(condition<M> c) const {
+        static_assert(std::is_same_v<M, M>, "eagerload: where(): the condition filters another model than "
                                             "the one this query selects");
-        select_query<Row, Flags | detail::filtered, Loads...> q(spec_, loads_);
-        if constexpr (std::is_same_v<M, T>)
-            q.spec_.where = detail::combine(detail::cond_node::op::and_, condition<T>{spec_.where}, std::move(c)).node;
+        select_query<T, Flags | detail::filtered, Loads...> q(spec_, loads_);
+        if constexpr (std::is_same_v<M, M>)
+            q.spec_.where = detail::combine(detail::cond_node::op::and_, condition<M>{spec_.where}, std::move(c)).node;
         return q;
     }
 
     // Sort keys, appended to any given before.
     template <class... Terms>
-    select_query<Row, Flags | detail::ordered, Loads...> order_by(Terms... terms) const {
+    select_query<T, Flags | detail::ordered, Loads...> order_by(Terms... terms) const {
         static_assert(sizeof...(Terms) > 0, "eagerload: order_by() needs at least one asc<...> or desc<...>");
-        static_assert((std::is_same_v<typename Terms::model_type, T> && ...),
+        static_assert((std::is_same_v<typename Terms::model_type, M> && ...),
                       "eagerload: order_by(): a sort key is a column of another model than the one this "
                       "query selects");
-        select_query<Row, Flags | detail::ordered, Loads...> q(spec_, loads_);
+        select_query<T, Flags | detail::ordered, Loads...> q(spec_, loads_);
         (q.spec_.order.push_back(terms.item()), ...);
         return q;
     }
@@ -194,27 +194,27 @@ public:
     }
 
     // --- projections and aggregates (projection.hpp, aggregate.hpp) ---------------------
-    // Loads only these columns of T, and its key (and the keys its relations need): rows
-    // and nodes become view<T, Ps...>, whose loaded columns are read with [col<...>].
+    // Loads only these columns of M, and its key (and the keys its relations need): rows
+    // and nodes become view<M, Ps...>, whose loaded columns are read with [col<...>].
     template <auto... Ps>
     auto only() const {
         if constexpr (sizeof...(Ps) == 0) {
-            static_assert(detail::dependent_false<Row>, "eagerload: only<...>() needs at least one column");
+            static_assert(detail::dependent_false<T>, "eagerload: only<...>() needs at least one column");
             return *this;
-        } else if constexpr (detail::view_traits<Row>::is_view) {
-            static_assert(detail::dependent_false<Row>,
+        } else if constexpr (detail::view_traits<T>::is_view) {
+            static_assert(detail::dependent_false<T>,
                           "eagerload: only<...>() is already applied to this query: name every column in one call");
             return *this;
         } else if constexpr (!(detail::data_member_pointer<Ps> && ...)) {
-            static_assert(detail::dependent_false<Row>, "eagerload: only<...>() takes member pointers (&Model::column)");
+            static_assert(detail::dependent_false<T>, "eagerload: only<...>() takes member pointers (&Model::column)");
             return *this;
-        } else if constexpr (!(std::is_same_v<detail::class_of<Ps>, T> && ...)) {
-            static_assert(detail::dependent_false<Row>,
+        } else if constexpr (!(std::is_same_v<detail::class_of<Ps>, M> && ...)) {
+            static_assert(detail::dependent_false<T>,
                           "eagerload: only<...>(): a column is a member of another model than the one this query selects");
             return *this;
         } else {
-            select_query<view<T, Ps...>, Flags, Loads...> q(spec_, loads_);
-            q.spec_.only = {detail::field_index<T, Ps>...};
+            select_query<view<M, Ps...>, Flags, Loads...> q(spec_, loads_);
+            q.spec_.only = {detail::field_index<M, Ps>...};
             std::sort(q.spec_.only.begin(), q.spec_.only.end());
             q.spec_.only.erase(std::unique(q.spec_.only.begin(), q.spec_.only.end()), q.spec_.only.end());
             return q;
@@ -230,7 +230,7 @@ public:
                           "eagerload: aggregate(...) takes agg::count(relation), agg::sum<column>(relation), "
                           "agg::min/max<column>(relation) or agg::exists(relation)");
             return *this;
-        } else if constexpr (!std::is_same_v<typename A::relation::owner, T>) {
+        } else if constexpr (!std::is_same_v<typename A::relation::owner, M>) {
             static_assert(detail::dependent_false<A>,
                           "eagerload: aggregate(): its relation starts from another model than the one this query "
                           "selects");
@@ -242,22 +242,22 @@ public:
             return *this;
         } else {
             using L = detail::aggregate_load<A>;
-            return select_query<Row, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(a)})));
+            return select_query<T, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(a)})));
         }
     }
 
     // The rows, as plain models (queries without join/prefetch).
-    std::vector<Row> all(const database& db) const {
+    std::vector<T> all(const database& db) const {
         static_assert(sizeof...(Loads) == 0, "eagerload: this query loads relations: call load(db) for the graph");
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
         const detail::level_spec level = detail::root_level(*this);
         detail::params ps;
         const std::string text = detail::render_level(level, db.sql_dialect(), nullptr, ps);
-        if constexpr (detail::view_traits<Row>::is_view)
-            return detail::fetch_view_rows<Row>(db, text, ps, level, expected_rows());
+        if constexpr (detail::view_traits<T>::is_view)
+            return detail::fetch_view_rows<T>(db, text, ps, level, expected_rows());
         else
-            return detail::fetch_rows<T>(db, text, ps, level.columns, expected_rows());
+            return detail::fetch_rows<M>(db, text, ps, level.columns, expected_rows());
     }
 
     // The typed graph: all statements run in one snapshot (REPEATABLE READ on
@@ -268,7 +268,7 @@ public:
         return detail::load_graph(*this, db);
     }
 
-    std::optional<Row> first(const database& db) const {
+    std::optional<T> first(const database& db) const {
         auto rows = limit(1).all(db);
         if (rows.empty()) return std::nullopt;
         return std::move(rows.front());
@@ -317,7 +317,7 @@ private:
                           "two filters), declare a second relation with its own Tag type");
             return *this;
         } else {
-            return select_query<Row, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(nested)})));
+            return select_query<T, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(nested)})));
         }
     }
 
@@ -331,7 +331,7 @@ private:
             return false;
         } else if constexpr (!R::valid) {
             return false;  // reported where the relation is declared
-        } else if constexpr (!std::is_same_v<typename R::owner, T>) {
+        } else if constexpr (!std::is_same_v<typename R::owner, M>) {
             static_assert(detail::dependent_false<R>,
                           "eagerload: join()/prefetch(): this relation starts from another model than the one this "
                           "query selects");
@@ -355,12 +355,12 @@ private:
     }
 
     template <unsigned Flag>
-    select_query<Row, Flags | Flag, Loads...> with(std::optional<long long> detail::select_spec::*field, const char* what,
+    select_query<T, Flags | Flag, Loads...> with(std::optional<long long> detail::select_spec::*field, const char* what,
                                                  std::optional<long long> n) const {
         if (n && *n < 0)
             throw std::invalid_argument("eagerload: " + std::string(what) + "(" + std::to_string(*n) + ") on table " +
-                                        std::string(model<T>::table) + ": must not be negative");
-        select_query<Row, Flags | Flag, Loads...> q(spec_, loads_);
+                                        std::string(model<M>::table) + ": must not be negative");
+        select_query<T, Flags | Flag, Loads...> q(spec_, loads_);
         q.spec_.*field = n;
         return q;
     }
