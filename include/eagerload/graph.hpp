@@ -45,7 +45,8 @@ public:
         } else if constexpr (!Relation<R>) {
             static_assert(detail::dependent_false<R>,
                           "eagerload: node[...] takes a relation value (belongs_to/has_one/has_many/many_to_many), "
-                          "not a column or any other value");
+                          "an aggregate (agg::count(relation), ...) or a column as col<&Model::member>, not a "
+                          "member pointer or any other value");
             return 0;
         } else if constexpr (!std::is_same_v<typename R::owner, model_type>) {
             static_assert(detail::dependent_false<R>,

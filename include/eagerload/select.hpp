@@ -94,12 +94,12 @@ public:
     select_query() { spec_.table = &detail::table_of<M>(); }
 
     // Filters rows; a second where() is ANDed with the first.
-    template <class M>
-    select_query<T, Flags | detail::filtered, Loads...> where(condition<M> c) const {
-        static_assert(std::is_same_v<M, M>, "eagerload: where(): the condition filters another model than "
+    template <class C>
+    select_query<T, Flags | detail::filtered, Loads...> where(condition<C> c) const {
+        static_assert(std::is_same_v<C, M>, "eagerload: where(): the condition filters another model than "
                                             "the one this query selects");
         select_query<T, Flags | detail::filtered, Loads...> q(spec_, loads_);
-        if constexpr (std::is_same_v<M, M>)
+        if constexpr (std::is_same_v<C, M>)
             q.spec_.where = detail::combine(detail::cond_node::op::and_, condition<M>{spec_.where}, std::move(c)).node;
         return q;
     }

@@ -39,7 +39,7 @@ void seed(const database& db) {
 
 }  // namespace
 
-EAGERLOAD_TEST("count, sum, min, max and exists per row, typed; zero and absent for rows without related rows") {
+EAGERLOAD_TEST("count, sum, min, max and exists per row, typed: zero and absent for rows without related rows") {
     seed(db);
     const auto q = select<Project>()
                        .order_by(asc<&Project::id>)
@@ -71,7 +71,7 @@ EAGERLOAD_TEST("count, sum, min, max and exists per row, typed; zero and absent 
     CHECK_FALSE(rows[2][agg::exists(members)]);
 }
 
-EAGERLOAD_TEST("filtered aggregates: the relation's own where; a filter that matches nothing counts zero") {
+EAGERLOAD_TEST("filtered aggregates (the relation's own where): a filter that matches nothing counts zero") {
     seed(db);
     const auto rows = select<Project>()
                           .order_by(asc<&Project::id>)

@@ -66,7 +66,7 @@ TEST_CASE("each aggregate is one correlated subquery in its level's SELECT list"
     CHECK(ps[0].i == 1);
 }
 
-TEST_CASE("aggregates on a prefetched, per-parent-limited level and on a joined level; placeholders in text order") {
+TEST_CASE("aggregates on a prefetched, per-parent-limited level and on a joined level, placeholders in text order") {
     const auto q = select<Project>()
                        .join(owner, select<User>().only<&User::name>().aggregate(agg::count(owned_projects)))
                        .prefetch(tasks, select<Task>()
