@@ -7,22 +7,57 @@
 
 namespace eagerload::detail {
 
-void level_spec::begin(const select_spec& s) {
+namespace {
+
+// Appends table t's columns for segment `seg` (every one, or those of `only` and
+// `keys` and the primary key) to the layout; fills the segment's first, fields and key.
+void add_columns(level_spec& l, std::size_t seg, std::span<const std::size_t> only, std::span<const std::size_t> keys) {
+    segment& s = l.segments[seg];
+    const table_info* t = s.table;
+    s.first = l.columns.size();
+    if (only.empty()) {
+        s.key_column = s.first + t->key;
+        for (std::size_t i = 0; i < t->columns.size(); ++i) l.columns.push_back({t, i, seg, s.key_column});
+        return;
+    }
+    std::vector<bool> loaded(t->columns.size(), false);
+    loaded[t->key] = true;
+    for (std::size_t i : only) loaded[i] = true;
+    for (std::size_t i : keys) loaded[i] = true;
+    s.fields.assign(t->columns.size(), npos);
+    std::size_t at = s.first;
+    for (std::size_t i = 0; i < t->columns.size(); ++i)
+        if (loaded[i]) s.fields[i] = at++;
+    s.key_column = s.fields[t->key];
+    for (std::size_t i = 0; i < t->columns.size(); ++i)
+        if (loaded[i]) l.columns.push_back({t, i, seg, s.key_column});
+}
+
+}  // namespace
+
+void level_spec::begin(const select_spec& s, std::span<const std::size_t> keys) {
     base = s;
     segments.clear();
     columns.clear();
+    aggregates.clear();
     if (prefetch && through) columns.push_back({through, match_column, npos, npos});
-    const std::size_t first = columns.size();
-    segments.push_back({s.table, npos, 0, 0, first, 0});
-    for (std::size_t i = 0; i < s.table->columns.size(); ++i) columns.push_back({s.table, i, 0, first + s.table->key});
+    segments.push_back({s.table, npos, 0, 0, columns.size(), 0, npos, {}, npos});
+    add_columns(*this, 0, s.only, keys);
 }
 
-std::size_t level_spec::join(const table_info* t, std::size_t parent, std::size_t column, std::size_t parent_column) {
+std::size_t level_spec::join(const table_info* t, std::size_t parent, std::size_t column, std::size_t parent_column,
+                             std::span<const std::size_t> only, std::span<const std::size_t> keys) {
     const std::size_t s = segments.size();
-    const std::size_t first = columns.size();
-    segments.push_back({t, parent, column, parent_column, first, 0});
-    for (std::size_t i = 0; i < t->columns.size(); ++i) columns.push_back({t, i, s, first + t->key});
+    segments.push_back({t, parent, column, parent_column, columns.size(), 0, npos, {}, npos});
+    add_columns(*this, s, only, keys);
     return s;
+}
+
+void level_spec::aggregate(std::size_t s, aggregate_item a) {
+    if (segments[s].aggregates == npos) segments[s].aggregates = columns.size();
+    const std::size_t at = columns.size();
+    columns.push_back({a.info, 1, s, segments[s].key_column});
+    aggregates.push_back({std::move(a), s, at});
 }
 
 snapshot::snapshot(const database& db, bool needed) {

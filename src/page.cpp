@@ -1,5 +1,6 @@
 // Keyset pages: the page token's encoding (a pure pair, see page_token.hpp) and the
 // keyset condition, built as a where() tree so that the renderer binds every value.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -277,6 +278,17 @@ page_key read_page_token(const keyset& k, std::string_view token) {
                       cpp_type_name(c.type) + ")");
     }
     return key;
+}
+
+void check_keys_loaded(const level_spec& spec, const keyset& k) {
+    for (std::size_t c : k.columns) {
+        const bool loaded = std::any_of(spec.columns.begin(), spec.columns.end(), [&](const column_source& s) {
+            return s.segment == 0 && s.table == k.table && s.column == c;
+        });
+        if (!loaded)
+            throw error("eagerload: keyed pages of \"" + k.table->name + "\" are made of its order keys, but this query's "
+                        ".only<...>() does not load \"" + k.table->columns[c].name + "\": name it in only<...>()");
+    }
 }
 
 void check_page_size(const keyset& k, std::size_t size) {

@@ -62,6 +62,8 @@ const char* op_sql(cond_node::op o) {
     }
 }
 
+void related_rows(const cond_node& c, const backend& be, std::string_view q, params& ps, std::string& out, int depth);
+
 void render(const cond_node* c, const backend& be, std::string_view q, params& ps, std::string& out,
             int depth = 0) {
     if (!c) {
@@ -106,25 +108,53 @@ void render(const cond_node* c, const backend& be, std::string_view q, params& p
         render(c->rhs.get(), be, q, ps, out, depth);
         out += ')';
         break;
-    case op::exists: {
-        // Aliased by depth: the inner table may be the outer one (self-referential relations).
-        const std::string inner = be.quoted(fmt::format("x{}", depth + 1));
-        out += "EXISTS (SELECT 1 FROM " + be.table(c->inner_table->name) + " AS " + inner;
-        std::string filtered = inner;
-        if (c->target_table) {
-            filtered = be.quoted(fmt::format("y{}", depth + 1));
-            out += " JOIN " + be.table(c->target_table->name) + " AS " + filtered + " ON " + filtered + '.' +
-                   be.quoted(c->target_column) + " = " + inner + '.' + be.quoted(c->through_column);
-        }
-        out += " WHERE " + inner + '.' + be.quoted(c->inner_column) + " = " + std::string(q) + '.' +
-               be.quoted(c->outer_column);
-        if (c->rhs) {
-            out += " AND ";
-            render(c->rhs.get(), be, filtered, ps, out, depth + 1);
-        }
+    case op::exists:
+        out += "EXISTS (SELECT 1";
+        related_rows(*c, be, q, ps, out, depth);
         out += ')';
         break;
     }
+}
+
+// The alias the related rows of an exists node are filtered by, at this depth: the
+// target table through a join table, else the inner table.
+std::string related_alias(const cond_node& c, const backend& be, int depth) {
+    return be.quoted(fmt::format("{}{}", c.target_table ? 'y' : 'x', depth + 1));
+}
+
+// " FROM inner ... WHERE <correlated with outer alias q> [AND filter]": the rows of a
+// relation that belong to the outer row (an exists node), for EXISTS and aggregates.
+void related_rows(const cond_node& c, const backend& be, std::string_view q, params& ps, std::string& out, int depth) {
+    // Aliased by depth: the inner table may be the outer one (self-referential relations).
+    const std::string inner = be.quoted(fmt::format("x{}", depth + 1));
+    const std::string filtered = related_alias(c, be, depth);
+    out += " FROM " + be.table(c.inner_table->name) + " AS " + inner;
+    if (c.target_table)
+        out += " JOIN " + be.table(c.target_table->name) + " AS " + filtered + " ON " + filtered + '.' +
+               be.quoted(c.target_column) + " = " + inner + '.' + be.quoted(c.through_column);
+    out += " WHERE " + inner + '.' + be.quoted(c.inner_column) + " = " + std::string(q) + '.' + be.quoted(c.outer_column);
+    if (c.rhs) {
+        out += " AND ";
+        render(c.rhs.get(), be, filtered, ps, out, depth + 1);
+    }
+}
+
+// An aggregate column: a correlated subquery over the related rows of the row of the
+// segment aliased q. One subquery per aggregate: none can multiply another's rows.
+void render_aggregate(const aggregate_item& a, const backend& be, std::string_view q, params& ps, std::string& out) {
+    const std::string value = a.column.empty() ? std::string() : related_alias(*a.related, be, 0) + '.' + be.quoted(a.column);
+    switch (a.fn) {
+    case aggregate_fn::count: out += "(SELECT count(*)"; break;
+    case aggregate_fn::exists: out += "CASE WHEN EXISTS (SELECT 1"; break;
+    case aggregate_fn::sum: out += "COALESCE((SELECT sum(" + value + ")"; break;
+    case aggregate_fn::min: out += "(SELECT min(" + value + ")"; break;
+    case aggregate_fn::max: out += "(SELECT max(" + value + ")"; break;
+    }
+    related_rows(*a.related, be, q, ps, out, 0);
+    switch (a.fn) {
+    case aggregate_fn::exists: out += ") THEN 1 ELSE 0 END"; break;
+    case aggregate_fn::sum: out += "), 0)"; break;
+    default: out += ')'; break;
     }
 }
 
@@ -223,9 +253,14 @@ std::string render_level(const level_spec& s, dialect d, const std::string* key_
     std::vector<std::string> aliases(s.segments.size());
     for (std::size_t i = 0; i < s.segments.size(); ++i) aliases[i] = segment_alias(be, s, i);
     std::string columns;
-    for (const column_source& c : s.columns) {
+    std::size_t next_aggregate = 0;
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+        const column_source& c = s.columns[i];
         if (!columns.empty()) columns += ", ";
-        if (c.segment == npos) {  // the parent key, from the join table
+        if (next_aggregate < s.aggregates.size() && s.aggregates[next_aggregate].result_column == i) {
+            const aggregate_column& a = s.aggregates[next_aggregate++];
+            render_aggregate(a.item, be, aliases[a.segment], ps, columns);
+        } else if (c.segment == npos) {  // the parent key, from the join table
             columns += ranked ? t + '.' + be.quoted("el_owner") : owner_column;
         } else {
             const column_info& info = c.table->columns[c.column];

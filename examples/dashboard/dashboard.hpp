@@ -23,7 +23,9 @@ struct config {
     unsigned seed = 20261124;
 };
 
-enum class variant { full, limited };
+// summary: limited, plus each project's task count and each task's comment count (all of
+// them, not only those shown).
+enum class variant { full, limited, summary };
 enum class strategy { naive, eager, handwritten };
 const char* to_string(variant v);
 const char* to_string(strategy s);
@@ -39,12 +41,14 @@ struct task_view {
     std::optional<std::string> assignee;
     std::int32_t priority;
     std::vector<comment_view> comments;
+    std::optional<std::int64_t> comment_count;  // summary variant only
 };
 struct project_view {
     std::int64_t id;
     std::string name, owner;
     std::vector<std::string> members;
     std::vector<task_view> tasks;
+    std::optional<std::int64_t> task_count;  // summary variant only
 };
 using view = std::vector<project_view>;
 

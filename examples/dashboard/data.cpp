@@ -11,7 +11,14 @@
 
 namespace dashboard {
 
-const char* to_string(variant v) { return v == variant::full ? "full" : "limited"; }
+const char* to_string(variant v) {
+    switch (v) {
+    case variant::full: return "full";
+    case variant::limited: return "limited";
+    case variant::summary: return "summary";
+    }
+    return "?";
+}
 const char* to_string(strategy s) {
     switch (s) {
     case strategy::naive: return "naive";
@@ -161,6 +168,7 @@ std::string to_json(const view& v) {
         json_string(out, p.name);
         out += ",\"owner\":";
         json_string(out, p.owner);
+        if (p.task_count) out += fmt::format(",\"task_count\":{}", *p.task_count);
         out += ",\"tasks\":[";
         for (std::size_t t = 0; t < p.tasks.size(); ++t) {
             const task_view& task = p.tasks[t];
@@ -168,6 +176,7 @@ std::string to_json(const view& v) {
             out += "{\"assignee\":";
             if (task.assignee) json_string(out, *task.assignee);
             else out += "null";
+            if (task.comment_count) out += fmt::format(",\"comment_count\":{}", *task.comment_count);
             out += ",\"comments\":[";
             for (std::size_t k = 0; k < task.comments.size(); ++k) {
                 const comment_view& c = task.comments[k];

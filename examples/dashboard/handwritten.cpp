@@ -1,7 +1,8 @@
 // The dashboard the way an expert writes it directly against SOCI: the same four
-// statements as the eager plan (same columns, joins, filters and order), fetched in
-// bulk into column vectors and assembled by hand. The floor eagerload is measured
-// against.
+// statements as the eager plan (same columns: only those the page prints and the keys;
+// same joins, filters, order and, in the summary variant, the same count subqueries),
+// fetched in bulk into column vectors and assembled by hand. The floor eagerload is
+// measured against.
 #include <soci/soci.h>
 
 #include <eagerload/timestamp.hpp>
@@ -109,7 +110,8 @@ result load_handwritten(variant v, const eagerload::database& db, std::int64_t u
     } guard{pool, slot};
     soci::session& s = pool.at(slot);
     const dialect_sql d{db.sql_dialect()};
-    const bool limited = v == variant::limited;
+    const bool limited = v != variant::full;
+    const bool summary = v == variant::summary;
     std::size_t statements = 0;
     view out;
 
@@ -125,19 +127,29 @@ result load_handwritten(variant v, const eagerload::database& db, std::int64_t u
     std::vector<long long> project_ids;
     {
         bulk q(s);
-        const auto p_id = q.integer(), p_owner = q.integer(), u_id = q.integer();
-        const auto p_name = q.text(), p_updated = q.text(), u_name = q.text(), u_email = q.text(), u_avatar = q.text();
+        const auto p_id = q.integer(), p_owner = q.integer(), u_id = q.integer(), task_count = q.integer();
+        const auto p_name = q.text(), u_name = q.text();
         std::vector<std::string> params{std::to_string(user_id)};
-        q.run("SELECT p.id, p.name, p.owner_id, p.updated_at, u.id, u.name, u.email, u.avatar_url "
-              "FROM projects p LEFT JOIN users u ON u.id = p.owner_id "
-              "WHERE EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = :u) "
-              "ORDER BY p.updated_at DESC, p.id DESC LIMIT 20",
-              {'i', 't', 'i', 't', 'i', 't', 't', 't'}, params, [&](std::size_t r) {
+        std::vector<char> kinds{'i', 't', 'i', 'i', 't'};
+        std::string columns = "SELECT p.id, p.name, p.owner_id, u.id, u.name";
+        if (summary) {
+            columns += ", (SELECT count(*) FROM tasks x WHERE x.project_id = p.id)";
+            kinds.push_back('i');
+        }
+        q.run(columns +
+                  " FROM projects p LEFT JOIN users u ON u.id = p.owner_id "
+                  "WHERE EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = :u) "
+                  "ORDER BY p.updated_at DESC, p.id DESC LIMIT 20",
+              kinds, params, [&](std::size_t r) {
                   project_at[q.i(p_id, r)] = out.size();
                   project_ids.push_back(q.i(p_id, r));
-                  out.push_back(project_view{q.i(p_id, r), std::move(q.t(p_name, r)), std::move(q.t(u_name, r)), {}, {}});
+                  project_view& pv = out.emplace_back();
+                  pv.id = q.i(p_id, r);
+                  pv.name = std::move(q.t(p_name, r));
+                  pv.owner = std::move(q.t(u_name, r));
+                  if (summary) pv.task_count = q.i(task_count, r);
               });
-        (void)p_owner, (void)u_id, (void)p_updated, (void)u_email, (void)u_avatar;
+        (void)p_owner, (void)u_id;
         ++statements;
     }
     if (project_ids.empty()) return {std::move(out), statements};
@@ -151,12 +163,16 @@ result load_handwritten(variant v, const eagerload::database& db, std::int64_t u
     {
         bulk q(s);
         const auto t_id = q.integer(), t_project = q.integer(), t_assignee = q.integer(), t_priority = q.integer(),
-                   a_id = q.integer();
-        const auto t_title = q.text(), t_created = q.text(), a_name = q.text(), a_email = q.text(), a_avatar = q.text();
+                   a_id = q.integer(), comment_count = q.integer();
+        const auto t_title = q.text(), a_name = q.text();
         std::vector<std::string> params{d.list(project_ids)};
-        const std::string columns =
-            "SELECT t.id, t.project_id, t.assignee_id, t.title, t.priority, t.created_at, a.id, a.name, a.email, "
-            "a.avatar_url ";
+        std::vector<char> kinds{'i', 'i', 'i', 't', 'i', 'i', 't'};
+        std::string columns = "SELECT t.id, t.project_id, t.assignee_id, t.title, t.priority, a.id, a.name";
+        if (summary) {
+            columns += ", (SELECT count(*) FROM comments x WHERE x.task_id = t.id)";
+            kinds.push_back('i');
+        }
+        columns += ' ';
         const std::string sql =
             limited ? columns +
                           "FROM (SELECT tasks.*, ROW_NUMBER() OVER (PARTITION BY tasks.project_id ORDER BY "
@@ -165,16 +181,19 @@ result load_handwritten(variant v, const eagerload::database& db, std::int64_t u
                           ") t LEFT JOIN users a ON a.id = t.assignee_id WHERE t.rn > 0 AND t.rn <= 10 ORDER BY t.rn"
                     : columns + "FROM tasks t LEFT JOIN users a ON a.id = t.assignee_id WHERE " + d.in("t.project_id") +
                           " ORDER BY t.priority DESC, t.created_at DESC, t.id DESC";
-        q.run(sql, {'i', 'i', 'i', 't', 'i', 't', 'i', 't', 't', 't'}, params, [&](std::size_t r) {
+        q.run(sql, kinds, params, [&](std::size_t r) {
             const std::size_t p = project_at.at(q.i(t_project, r));
             auto& list = out[p].tasks;
             task_at[q.i(t_id, r)] = {p, list.size()};
             task_ids.push_back(q.i(t_id, r));
-            list.push_back(task_view{q.i(t_id, r), std::move(q.t(t_title, r)),
-                                     q.null_i(a_id, r) ? std::nullopt : std::optional<std::string>(std::move(q.t(a_name, r))),
-                                     static_cast<std::int32_t>(q.i(t_priority, r)), {}});
+            task_view& tv = list.emplace_back();
+            tv.id = q.i(t_id, r);
+            tv.title = std::move(q.t(t_title, r));
+            if (!q.null_i(a_id, r)) tv.assignee = std::move(q.t(a_name, r));
+            tv.priority = static_cast<std::int32_t>(q.i(t_priority, r));
+            if (summary) tv.comment_count = q.i(comment_count, r);
         });
-        (void)t_assignee, (void)t_created, (void)a_email, (void)a_avatar;
+        (void)t_assignee;
         ++statements;
     }
 
@@ -182,10 +201,9 @@ result load_handwritten(variant v, const eagerload::database& db, std::int64_t u
     if (!task_ids.empty()) {
         bulk q(s);
         const auto c_id = q.integer(), c_task = q.integer(), c_author = q.integer(), u_id = q.integer();
-        const auto c_text = q.text(), c_created = q.text(), u_name = q.text(), u_email = q.text(), u_avatar = q.text();
+        const auto c_text = q.text(), c_created = q.text(), u_name = q.text();
         std::vector<std::string> params{d.list(task_ids)};
-        const std::string columns =
-            "SELECT c.id, c.task_id, c.author_id, c.text, c.created_at, u.id, u.name, u.email, u.avatar_url ";
+        const std::string columns = "SELECT c.id, c.task_id, c.author_id, c.text, c.created_at, u.id, u.name ";
         const std::string sql =
             limited ? columns +
                           "FROM (SELECT comments.*, ROW_NUMBER() OVER (PARTITION BY comments.task_id ORDER BY "
@@ -194,12 +212,12 @@ result load_handwritten(variant v, const eagerload::database& db, std::int64_t u
                           ") c LEFT JOIN users u ON u.id = c.author_id WHERE c.rn > 0 AND c.rn <= 5 ORDER BY c.rn"
                     : columns + "FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE " + d.in("c.task_id") +
                           " ORDER BY c.created_at DESC, c.id DESC";
-        q.run(sql, {'i', 'i', 'i', 't', 't', 'i', 't', 't', 't'}, params, [&](std::size_t r) {
+        q.run(sql, {'i', 'i', 'i', 't', 't', 'i', 't'}, params, [&](std::size_t r) {
             const task_ref& ref = task_at.at(q.i(c_task, r));
             out[ref.project].tasks[ref.task].comments.push_back(
                 comment_view{std::move(q.t(c_text, r)), std::move(q.t(u_name, r)), parse(q.t(c_created, r))});
         });
-        (void)c_id, (void)c_author, (void)u_id, (void)u_email, (void)u_avatar;
+        (void)c_id, (void)c_author, (void)u_id;
         ++statements;
     }
 
@@ -207,14 +225,14 @@ result load_handwritten(variant v, const eagerload::database& db, std::int64_t u
     {
         bulk q(s);
         const auto m_id = q.integer(), m_project = q.integer(), m_user = q.integer(), u_id = q.integer();
-        const auto u_name = q.text(), u_email = q.text(), u_avatar = q.text();
+        const auto u_name = q.text();
         std::vector<std::string> params{d.list(project_ids)};
-        q.run("SELECT m.id, m.project_id, m.user_id, u.id, u.name, u.email, u.avatar_url FROM project_members m "
+        q.run("SELECT m.id, m.project_id, m.user_id, u.id, u.name FROM project_members m "
               "LEFT JOIN users u ON u.id = m.user_id WHERE " +
                   d.in("m.project_id") + " ORDER BY m.id",
-              {'i', 'i', 'i', 'i', 't', 't', 't'}, params,
+              {'i', 'i', 'i', 'i', 't'}, params,
               [&](std::size_t r) { out[project_at.at(q.i(m_project, r))].members.push_back(std::move(q.t(u_name, r))); });
-        (void)m_id, (void)m_user, (void)u_id, (void)u_email, (void)u_avatar;
+        (void)m_id, (void)m_user, (void)u_id;
         ++statements;
     }
     tx.commit();

@@ -3,7 +3,7 @@
 // the same dashboard.
 //
 //   dashboard [--sqlite PATH | --postgres CONNINFO | --mariadb CONN] [--no-generate] [--user ID]
-//             [--variant full|limited] [--strategy naive|eager|handwritten|all]
+//             [--variant full|limited|summary] [--strategy naive|eager|handwritten|all]
 //             [--repeat N] [--json FILE] [--summary-json FILE]
 //             [--tasks-per-project N] [--comments-per-task N]
 //             [--page-size N] [--after TOKEN] [--next-token FILE] [--statement-cache N]
@@ -38,7 +38,7 @@ namespace {
 [[noreturn]] void usage(const std::string& problem) {
     std::fprintf(stderr,
                  "dashboard: %s\nusage: dashboard [--sqlite PATH | --postgres CONNINFO | --mariadb CONN] [--no-generate]\n"
-                 "                 [--user ID] [--variant full|limited] [--strategy naive|eager|handwritten|all]\n"
+                 "                 [--user ID] [--variant full|limited|summary] [--strategy naive|eager|handwritten|all]\n"
                  "                 [--repeat N]"
                  " [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n"
                  "                 [--page-size N] [--after TOKEN] [--next-token FILE] [--statement-cache N]\n"
@@ -104,6 +104,7 @@ int main(int argc, char** argv) try {
             const std::string_view s = value();
             if (s == "full") v = variant::full;
             else if (s == "limited") v = variant::limited;
+            else if (s == "summary") v = variant::summary;
             else usage(fmt::format("unknown variant \"{}\"", s));
         } else if (a == "--strategy") {
             const std::string_view s = value();

@@ -7,9 +7,12 @@
 //   t[assignee]     const node<User>*               belongs_to with nullable FK, has_one,
 //                                                   or a prefetched level with its own where()
 //   p[tasks]        const std::vector<node<Task>>&  has_many, many_to_many
+//   p[agg::count(tasks)]  const std::int64_t&      an aggregate of the query (aggregate.hpp)
+//   p[col<&Project::name>]  const std::string&     a column; on a projected level (.only<...>())
+//                                                   the only way to read one (projection.hpp)
 //
-// What was loaded is part of the node's type: touching a relation that was not
-// loaded does not compile, and the message says which relation to load.
+// What was loaded is part of the node's type: touching a relation, an aggregate or a
+// column that was not loaded does not compile, and the message says what to load.
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -19,25 +22,33 @@
 #include <vector>
 
 #include "eagerload/detail/loads.hpp"
+#include "eagerload/projection.hpp"
 #include "eagerload/relation.hpp"
 
 namespace eagerload {
 
+// T is the model, or a view of it (a projected level).
 template <class T, class... Loads>
 class node : public T {
 public:
-    using model_type = T;
+    using model_type = detail::model_of<T>;
+    using row_type = T;
 
     node() = default;
 
     template <class R>
     decltype(auto) operator[](R) const {
-        if constexpr (!Relation<R>) {
+        if constexpr (detail::column_ref<R>::value) {
+            return detail::read_column_of<T, detail::column_ref<R>::pointer>(*this);
+        } else if constexpr (detail::aggregate_value<R>) {
+            return aggregate_at<R>(*this);
+        } else if constexpr (!Relation<R>) {
             static_assert(detail::dependent_false<R>,
                           "eagerload: node[...] takes a relation value (belongs_to/has_one/has_many/many_to_many), "
-                          "not a column or any other value");
+                          "an aggregate (agg::count(relation), ...) or a column as col<&Model::member>, not a "
+                          "member pointer or any other value");
             return 0;
-        } else if constexpr (!std::is_same_v<typename R::owner, T>) {
+        } else if constexpr (!std::is_same_v<typename R::owner, model_type>) {
             static_assert(detail::dependent_false<R>,
                           "eagerload: this relation starts from another model than this node's: follow the path "
                           "one relation at a time (e.g. project[tasks] gives tasks; task[comments] their comments)");
@@ -56,9 +67,11 @@ public:
     // belongs_to/has_one stays const: its node is shared by every row that refers to it.
     template <class R>
     decltype(auto) operator[](R r) {
-        if constexpr (Relation<R>) {
+        if constexpr (detail::column_ref<R>::value) {
+            return detail::read_column_of<T, detail::column_ref<R>::pointer>(*this);
+        } else if constexpr (Relation<R>) {
             constexpr std::size_t i = detail::load_index<R, Loads...>();
-            if constexpr (std::is_same_v<typename R::owner, T> && i != detail::npos) return loaded_at<i>(*this);
+            if constexpr (std::is_same_v<typename R::owner, model_type> && i != detail::npos) return loaded_at<i>(*this);
             else return std::as_const(*this)[r];  // fails with the messages above
         } else {
             return std::as_const(*this)[r];
@@ -69,11 +82,31 @@ public:
     std::tuple<typename Loads::storage...> loaded;
 
 private:
+    template <class A, class Self>
+    static decltype(auto) aggregate_at(Self& self) {
+        constexpr std::size_t i = detail::load_index<A, Loads...>();
+        if constexpr (!std::is_same_v<typename A::relation::owner, model_type>) {
+            static_assert(detail::dependent_false<A>,
+                          "eagerload: node[aggregate]: this aggregate is over a relation of another model than this "
+                          "node's");
+            static const typename A::value_type none{};
+            return (none);
+        } else if constexpr (i == detail::npos) {
+            static_assert(detail::dependent_false<A>,
+                          "eagerload: aggregate not loaded: add .aggregate(...) with this aggregate to the query that "
+                          "produced this node");
+            static const typename A::value_type none{};
+            return (none);
+        } else {
+            return (std::get<i>(self.loaded));
+        }
+    }
+
     // What a misuse above returns, so that the caller's code reports no follow-on errors.
     template <class R>
     static const auto& unloaded() {
         if constexpr (R::single) {
-            static const node<typename R::target> none;
+            static const node<typename R::target> none{};
             return none;
         } else {
             static const std::vector<node<typename R::target>> none;

@@ -57,6 +57,8 @@ select_spec keyset_select(const select_spec& s, const keyset& k, const page_key*
 std::string keyset_token(const keyset& k, bool before, params values, bool inclusive = false);
 // `size` must be positive; names the table.
 void check_page_size(const keyset& k, std::size_t size);
+// A projected root loads every column of the keyset, or this throws naming the one missing.
+void check_keys_loaded(const level_spec& spec, const keyset& k);
 
 // Row `row`'s values of the keyset's columns.
 template <class T>
@@ -74,9 +76,10 @@ params keyset_values(const T& row, const keyset& k) {
 template <class Q>
 keyed_page<typename Q::node_type> load_page_once(const Q& q, const database& db, std::size_t size, const keyset& ks,
                                                  const page_key* key) {
-    using T = typename Q::model_type;
     check_page_size(ks, size);
     level_spec spec = root_level(q);
+    // A projected root (.only<...>()) must load its order keys: the tokens are made of them.
+    if constexpr (view_traits<typename Q::row_type>::is_view) check_keys_loaded(spec, ks);
     spec.base = keyset_select(q.spec(), ks, key, static_cast<long long>(size) + 1);
     keyed_page<typename Q::node_type> page;
     auto& rows = page.rows;
@@ -102,7 +105,7 @@ keyed_page<typename Q::node_type> load_page_once(const Q& q, const database& db,
     snap.commit();
 
     auto token = [&](bool b, std::size_t row) {
-        return keyset_token(ks, b, keyset_values(static_cast<const T&>(rows[row]), ks));
+        return keyset_token(ks, b, keyset_values(row_access::get<typename Q::row_type>(rows[row]), ks));
     };
     if (!before) {
         if (more) page.next_token = token(false, rows.size() - 1);

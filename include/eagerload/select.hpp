@@ -14,8 +14,12 @@
 //   static_assert(decltype(page)::statements == 2);
 //   for (const auto& p : page.load(db)) ... p[owner].name ... p[tasks] ...
 //
+//   auto cards = eagerload::select<Task>().only<&Task::title>()     // projection.hpp
+//                    .aggregate(agg::count(comments));              // aggregate.hpp
+//
 //   Task t = eagerload::get<Task>(db, 42);   // throws eagerload::not_found
 //   std::optional<Task> u = eagerload::find<Task>(db, 42);
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <source_location>
@@ -27,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "eagerload/aggregate.hpp"
 #include "eagerload/database.hpp"
 #include "eagerload/detail/call_site.hpp"
 #include "eagerload/detail/key_condition.hpp"
@@ -38,6 +43,7 @@
 #include "eagerload/graph.hpp"
 #include "eagerload/order_by.hpp"
 #include "eagerload/plan.hpp"
+#include "eagerload/projection.hpp"
 #include "eagerload/relation.hpp"
 #include "eagerload/where.hpp"
 
@@ -72,16 +78,22 @@ keyed_page<typename Q::node_type> load_page(const Q& q, const database& db, std:
 template <class Q>
 keyed_page<typename Q::node_type> load_page_at(const Q& q, const database& db, std::size_t size,
                                                const typename Q::model_type& row, bool before);
+template <class Row>
+std::vector<Row> fetch_view_rows(const database& db, const std::string& sql, const params& ps, const level_spec& l,
+                                 std::size_t expected_rows);
 }  // namespace detail
 
+// T is the model, or a view of it (a projected query: only<...>()); M is the model.
 template <class T, unsigned Flags, class... Loads>
 class select_query {
-    static constexpr bool model_ok = detail::check_model<T>();
+    using M = detail::model_of<T>;
+    static constexpr bool model_ok = detail::check_model<M>();
     template <class, unsigned, class...>
     friend class select_query;
 
 public:
-    using model_type = T;
+    using model_type = M;
+    using row_type = T;  // what all() returns: M, or view<M, columns...>
     using node_type = node<T, Loads...>;
     using loads_type = std::tuple<Loads...>;
     static constexpr unsigned flags = Flags;
@@ -91,16 +103,16 @@ public:
     // level has no parent rows).
     static constexpr std::size_t statements = 1 + (Loads::statements + ... + 0);
 
-    select_query() { spec_.table = &detail::table_of<T>(); }
+    select_query() { spec_.table = &detail::table_of<M>(); }
 
     // Filters rows; a second where() is ANDed with the first.
-    template <class M>
-    select_query<T, Flags | detail::filtered, Loads...> where(condition<M> c) const {
-        static_assert(std::is_same_v<M, T>, "eagerload: where(): the condition filters another model than "
+    template <class C>
+    select_query<T, Flags | detail::filtered, Loads...> where(condition<C> c) const {
+        static_assert(std::is_same_v<C, M>, "eagerload: where(): the condition filters another model than "
                                             "the one this query selects");
         select_query<T, Flags | detail::filtered, Loads...> q(spec_, loads_);
-        if constexpr (std::is_same_v<M, T>)
-            q.spec_.where = detail::combine(detail::cond_node::op::and_, condition<T>{spec_.where}, std::move(c)).node;
+        if constexpr (std::is_same_v<C, M>)
+            q.spec_.where = detail::combine(detail::cond_node::op::and_, condition<M>{spec_.where}, std::move(c)).node;
         return q;
     }
 
@@ -109,7 +121,7 @@ public:
     select_query<T, Flags | detail::ordered | ((Terms::nullable || ...) ? detail::nullable_order : 0u), Loads...>
     order_by(Terms... terms) const {
         static_assert(sizeof...(Terms) > 0, "eagerload: order_by() needs at least one asc<...> or desc<...>");
-        static_assert((std::is_same_v<typename Terms::model_type, T> && ...),
+        static_assert((std::is_same_v<typename Terms::model_type, M> && ...),
                       "eagerload: order_by(): a sort key is a column of another model than the one this "
                       "query selects");
         select_query<T, Flags | detail::ordered | ((Terms::nullable || ...) ? detail::nullable_order : 0u), Loads...> q(
@@ -195,6 +207,59 @@ public:
         }
     }
 
+    // --- projections and aggregates (projection.hpp, aggregate.hpp) ---------------------
+    // Loads only these columns of M, and its key (and the keys its relations need): rows
+    // and nodes become view<M, Ps...>, whose loaded columns are read with [col<...>].
+    template <auto... Ps>
+    auto only() const {
+        if constexpr (sizeof...(Ps) == 0) {
+            static_assert(detail::dependent_false<T>, "eagerload: only<...>() needs at least one column");
+            return *this;
+        } else if constexpr (detail::view_traits<T>::is_view) {
+            static_assert(detail::dependent_false<T>,
+                          "eagerload: only<...>() is already applied to this query: name every column in one call");
+            return *this;
+        } else if constexpr (!(detail::data_member_pointer<Ps> && ...)) {
+            static_assert(detail::dependent_false<T>, "eagerload: only<...>() takes member pointers (&Model::column)");
+            return *this;
+        } else if constexpr (!(std::is_same_v<detail::class_of<Ps>, M> && ...)) {
+            static_assert(detail::dependent_false<T>,
+                          "eagerload: only<...>(): a column is a member of another model than the one this query selects");
+            return *this;
+        } else {
+            select_query<view<M, Ps...>, Flags, Loads...> q(spec_, loads_);
+            q.spec_.only = {detail::field_index<M, Ps>...};
+            std::sort(q.spec_.only.begin(), q.spec_.only.end());
+            q.spec_.only.erase(std::unique(q.spec_.only.begin(), q.spec_.only.end()), q.spec_.only.end());
+            return q;
+        }
+    }
+
+    // Loads an aggregate of a relation (agg::count, sum, min, max, exists) per row, in this
+    // level's own statement; read it with node[the same aggregate].
+    template <class A>
+    auto aggregate(A a) const {
+        if constexpr (!detail::aggregate_value<A>) {
+            static_assert(detail::dependent_false<A>,
+                          "eagerload: aggregate(...) takes agg::count(relation), agg::sum<column>(relation), "
+                          "agg::min/max<column>(relation) or agg::exists(relation)");
+            return *this;
+        } else if constexpr (!std::is_same_v<typename A::relation::owner, M>) {
+            static_assert(detail::dependent_false<A>,
+                          "eagerload: aggregate(): its relation starts from another model than the one this query "
+                          "selects");
+            return *this;
+        } else if constexpr (detail::load_index<A, Loads...>() != detail::npos) {
+            static_assert(detail::dependent_false<A>,
+                          "eagerload: this aggregate is already loaded by this query; to load it twice (say, with two "
+                          "filters), declare a second relation with its own Tag type");
+            return *this;
+        } else {
+            using L = detail::aggregate_load<A>;
+            return select_query<T, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(a)})));
+        }
+    }
+
     // The rows, as plain models (queries without join/prefetch).
     std::vector<T> all(const database& db, std::source_location where = std::source_location::current()) const {
         const detail::call_site site(where);  // for the N+1 detector
@@ -204,7 +269,10 @@ public:
         const detail::level_spec level = detail::root_level(*this);
         detail::params ps;
         const std::string text = detail::render_level(level, db.sql_dialect(), nullptr, ps);
-        return detail::fetch_rows<T>(db, text, ps, level.columns, expected_rows());
+        if constexpr (detail::view_traits<T>::is_view)
+            return detail::fetch_view_rows<T>(db, text, ps, level, expected_rows());
+        else
+            return detail::fetch_rows<M>(db, text, ps, level.columns, expected_rows());
     }
 
     // The typed graph: all statements run in one snapshot (REPEATABLE READ on
@@ -308,7 +376,7 @@ private:
             return false;
         } else if constexpr (!R::valid) {
             return false;  // reported where the relation is declared
-        } else if constexpr (!std::is_same_v<typename R::owner, T>) {
+        } else if constexpr (!std::is_same_v<typename R::owner, M>) {
             static_assert(detail::dependent_false<R>,
                           "eagerload: join()/prefetch(): this relation starts from another model than the one this "
                           "query selects");
@@ -336,7 +404,7 @@ private:
                                                  std::optional<long long> n) const {
         if (n && *n < 0)
             throw std::invalid_argument("eagerload: " + std::string(what) + "(" + std::to_string(*n) + ") on table " +
-                                        std::string(model<T>::table) + ": must not be negative");
+                                        std::string(model<M>::table) + ": must not be negative");
         select_query<T, Flags | Flag, Loads...> q(spec_, loads_);
         q.spec_.*field = n;
         return q;

@@ -68,7 +68,7 @@ void misuse_20() {
         (void)p[comments].size();
 }
 void misuse_21() {
-    for (const auto& p : select<Project>().join(owner).load(db())) (void)p[col<&Project::owner_id>];
+    for (const auto& p : select<Project>().join(owner).load(db())) (void)p[&Project::owner_id];  // col<...> reads it
 }
 
 int main() {}

@@ -25,6 +25,29 @@ struct segment {
     std::size_t parent_column;  // ... against this column of the parent segment
     std::size_t first;          // its first result column
     std::size_t end;            // one past the last segment joined below it (depth first)
+    std::size_t key_column = npos;  // the result column of its primary key
+    // A projected segment (.only<...>()): the result column of each of the table's
+    // columns, npos where not loaded. Empty: every column, in order, from `first`.
+    std::vector<std::size_t> fields;
+    std::size_t aggregates = npos;  // the result column of its first aggregate
+};
+
+// An aggregate of a relation per row (aggregate.hpp): a correlated subquery in the
+// SELECT list, over the rows `related` describes (an exists node: the related table,
+// how it correlates with the row, and the aggregate's filter).
+enum class aggregate_fn : std::uint8_t { count, sum, min, max, exists };
+struct aggregate_item {
+    aggregate_fn fn = aggregate_fn::count;
+    cond_ptr related;
+    std::string column;  // sum, min, max: the related model's column
+    // Its result column's type and name, for the row path and messages: a table of
+    // two columns, the owner's key and the aggregate ("count(tasks)").
+    const table_info* info = nullptr;
+};
+struct aggregate_column {
+    aggregate_item item;
+    std::size_t segment;        // the segment whose rows it aggregates over
+    std::size_t result_column;  // its position in the SELECT list
 };
 
 struct level_spec {
@@ -33,6 +56,8 @@ struct level_spec {
     // The result layout, in SELECT order. A column whose `segment` is npos is the
     // parent key read from the join table of a many_to_many level.
     std::vector<column_source> columns;
+    // Aggregate columns, in SELECT order; each segment's are contiguous.
+    std::vector<aggregate_column> aggregates;
 
     // Prefetched levels: rows whose match column is in the parents' key list; through
     // a join table (many_to_many), rows reached from join rows whose owner column is.
@@ -44,10 +69,15 @@ struct level_spec {
     // The type of the parent keys the level matches (that of its match column).
     col_type key_type() const { return (through ? through : base.table)->columns[match_column].type; }
 
-    // Starts the layout: the parent key column (many_to_many), then segments[0].
-    void begin(const select_spec& s);
-    // Appends a joined model's segment and its columns; returns its index.
-    std::size_t join(const table_info* t, std::size_t parent, std::size_t column, std::size_t parent_column);
+    // Starts the layout: the parent key column (many_to_many), then segments[0]. `keys`:
+    // the columns (of s.table) the loader reads besides s.only, when s is projected.
+    void begin(const select_spec& s, std::span<const std::size_t> keys = {});
+    // Appends a joined model's segment and its columns (`only`: its projection, empty
+    // for every column; `keys` as above); returns its index.
+    std::size_t join(const table_info* t, std::size_t parent, std::size_t column, std::size_t parent_column,
+                     std::span<const std::size_t> only = {}, std::span<const std::size_t> keys = {});
+    // Appends an aggregate over segment s's rows (call for all of s's, one after the other).
+    void aggregate(std::size_t s, aggregate_item a);
     // Marks the end of segment s's subtree: call after everything joined below it.
     void close(std::size_t s) noexcept { segments[s].end = segments.size(); }
 };

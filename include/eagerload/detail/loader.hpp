@@ -22,6 +22,7 @@
 #include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/row_reader.hpp"
 #include "eagerload/detail/statement_cache.hpp"
+#include "eagerload/projection.hpp"
 #include "eagerload/relation.hpp"
 
 namespace eagerload::detail {
@@ -77,20 +78,50 @@ inline param key_param(std::string_view k) { return param::text(std::string(k));
 template <class Q>
 void add_joins(const Q& q, level_spec& l, std::size_t self);
 
+// The columns of a projected level's model that its relations read from each row (their
+// owner-side keys), loaded whether or not the projection names them. Empty when the level
+// is not projected (it loads every column).
+template <class Q>
+std::vector<std::size_t> relation_keys(const Q& q) {
+    std::vector<std::size_t> keys;
+    if constexpr (view_traits<typename Q::row_type>::is_view) {
+        std::apply(
+            [&](const auto&... load) {
+                (
+                    [&] {
+                        using L = std::remove_cvref_t<decltype(load)>;
+                        if constexpr (!L::aggregated)
+                            keys.push_back(field_index<typename Q::model_type, L::relation::owner_key>);
+                    }(),
+                    ...);
+            },
+            q.loads());
+    }
+    return keys;
+}
+
 template <class L>
 void add_join(const L& load, level_spec& l, std::size_t parent) {
-    if constexpr (!L::prefetched) {
+    if constexpr (!L::prefetched && !L::aggregated) {
         using R = typename L::relation;
         using Target = typename R::target;
+        const std::vector<std::size_t> keys = relation_keys(load.q);
         const std::size_t s = l.join(&table_of<Target>(), parent, field_index<Target, R::target_key>,
-                                     field_index<typename R::owner, R::owner_key>);
+                                     field_index<typename R::owner, R::owner_key>, load.q.spec().only, keys);
         add_joins(load.q, l, s);
         l.close(s);
     }
 }
 
+template <class L>
+void add_aggregate(const L& load, level_spec& l, std::size_t self) {
+    if constexpr (L::aggregated) l.aggregate(self, load.a.item());
+}
+
+// Segment `self`'s aggregates (contiguous), then the relations joined to it.
 template <class Q>
 void add_joins(const Q& q, level_spec& l, std::size_t self) {
+    std::apply([&](const auto&... load) { (add_aggregate(load, l, self), ...); }, q.loads());
     std::apply([&](const auto&... load) { (add_join(load, l, self), ...); }, q.loads());
 }
 
@@ -98,7 +129,7 @@ void add_joins(const Q& q, level_spec& l, std::size_t self) {
 template <class Q>
 level_spec root_level(const Q& q) {
     level_spec l;
-    l.begin(q.spec());
+    l.begin(q.spec(), relation_keys(q));
     add_joins(q, l, 0);
     l.close(0);
     return l;
@@ -109,6 +140,7 @@ template <class R, class Q>
 level_spec prefetch_level_spec(const Q& nested) {
     level_spec l;
     l.prefetch = true;
+    std::vector<std::size_t> keys = relation_keys(nested);
     if constexpr (R::kind == relation_kind::many_to_many) {
         using J = typename R::through;
         l.through = &table_of<J>();
@@ -116,34 +148,85 @@ level_spec prefetch_level_spec(const Q& nested) {
         l.through_target_column = field_index<J, R::through_target_key>;
     } else {
         l.match_column = field_index<typename R::target, R::target_key>;
+        if (!nested.spec().only.empty()) keys.push_back(l.match_column);  // children are matched by it
     }
-    l.begin(nested.spec());
+    l.begin(nested.spec(), keys);
     add_joins(nested, l, 0);
     l.close(0);
     return l;
 }
 
 // --- reading rows ---------------------------------------------------------------------
-// Reads segment `seg` of row r into n, then the relations joined below it.
+// One value of a result column into a member (the checked null of read_column, at any
+// result column: projected segments and aggregates).
+template <class M>
+void read_field(result_batch& b, std::size_t c, std::size_t key_column, std::size_t col, std::size_t r, M& out,
+                const table_info& t) {
+    column_data& d = b.columns[c];
+    if constexpr (column_traits<M>::nullable) {
+        if (d.nulls[r]) out.reset();
+        else read_present(d, r, out.emplace());
+    } else {
+        if (d.nulls[r]) throw_null(t, col, b, key_column, r);
+        read_present(d, r, out);
+    }
+}
+
+// The loaded columns of a projected segment.
+template <class T>
+void read_projected(result_batch& b, const segment& s, std::size_t r, T& out) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((s.fields[I] != npos ? read_field(b, s.fields[I], s.key_column, I, r, field<I>(out), *s.table) : void()), ...);
+    }(std::make_index_sequence<field_count<T>>{});
+}
+
+// Reads row r of segment s into a row of type Row (a model, or a view of one).
+template <class Row, class X>
+void read_segment(result_batch& b, const segment& s, std::size_t r, X& out) {
+    auto& row = row_access::get<Row>(out);
+    if constexpr (view_traits<Row>::is_view) read_projected(b, s, r, row);
+    else read_row(b, s.first, r, row, *s.table);
+}
+
+// Rows of a projected root (all() of a query with .only<...>()).
+template <class Row>
+std::vector<Row> fetch_view_rows(const database& db, const std::string& sql, const params& ps, const level_spec& l,
+                                 std::size_t expected_rows) {
+    std::vector<Row> rows;
+    fetch(
+        db, sql, ps, l.columns,
+        [&](result_batch& b) {
+            for (std::size_t r = 0; r < b.rows; ++r) read_segment<Row>(b, l.segments[0], r, rows.emplace_back());
+        },
+        expected_rows);
+    return rows;
+}
+
+// Reads segment `seg` of row r into n, then its aggregates and the relations joined below it.
 template <class Q>
 void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_t r, typename Q::node_type& n,
                const Q& q) {
     using T = typename Q::model_type;
     const segment& s = l.segments[seg];
-    read_row<T>(b, s.first, r, static_cast<T&>(n), *s.table);
+    read_segment<typename Q::row_type>(b, s, r, n);
     if constexpr (std::tuple_size_v<typename Q::loads_type> > 0) {
         std::size_t child = seg + 1;
+        std::size_t aggregate = s.aggregates;
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             (
                 [&] {
                     using L = std::tuple_element_t<I, typename Q::loads_type>;
-                    if constexpr (!L::prefetched) {
+                    if constexpr (L::aggregated) {
+                        const column_source& c = l.columns[aggregate];
+                        read_field(b, aggregate, c.key, 1, r, std::get<I>(n.loaded), *c.table);
+                        ++aggregate;
+                    } else if constexpr (!L::prefetched) {
                         using R = typename L::relation;
                         const segment& cs = l.segments[child];
-                        if (b.columns[cs.first + cs.table->key].nulls[r]) {
+                        if (b.columns[cs.key_column].nulls[r]) {
                             if constexpr (R::kind == relation_kind::belongs_to) {
                                 index_key_t<R::owner_key> k;
-                                if (index_key_of<R::owner_key>(n, k))
+                                if (index_key_of<R::owner_key>(row_access::get<typename Q::row_type>(n), k))
                                     throw_dangling(*s.table, field_index<T, R::owner_key>, key_param(k), *cs.table,
                                                    field_index<typename R::target, R::target_key>);
                             }
@@ -184,7 +267,8 @@ void prefetch_level(const database& db, std::span<typename Q::node_type* const> 
     std::vector<std::uint32_t> parent_group(parents.size(), no_group);
     for (std::size_t i = 0; i < parents.size(); ++i) {
         K k;
-        if (index_key_of<R::owner_key>(*parents[i], k)) parent_group[i] = index.insert(k);
+        if (index_key_of<R::owner_key>(row_access::get<typename Q::row_type>(*parents[i]), k))
+            parent_group[i] = index.insert(k);
     }
     if (index.size() == 0) return;  // no parent keys: no statement
 
@@ -209,7 +293,8 @@ void prefetch_level(const database& db, std::span<typename Q::node_type* const> 
             }
             Child& c = children.emplace_back();
             read_node(b, spec, 0, r, c, load.q);
-            if constexpr (!via) index_key_of<R::target_key>(c, k);  // never NULL: it matched a key
+            if constexpr (!via)  // never NULL: it matched a key
+                index_key_of<R::target_key>(row_access::get<typename L::query::row_type>(c), k);
             const std::uint32_t g = index.find(k);
             if (g == no_group) throw_unmatched_key(spec, key_param(k));  // the database matched differently
             child_group.push_back(g);
@@ -345,7 +430,7 @@ void plan_loads(const Q& q, dialect d, std::vector<std::string>& out) {
                         out.push_back(
                             render_level(prefetch_level_spec<typename L::relation>(load.q), d, &no_keys, ps));
                     }
-                    plan_loads(load.q, d, out);
+                    if constexpr (!L::aggregated) plan_loads(load.q, d, out);  // an aggregate is a column
                 }(),
                 ...);
         },

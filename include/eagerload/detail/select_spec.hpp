@@ -2,6 +2,7 @@
 // The runtime description of one SELECT over one model's table: its filter, order
 // and limits. A level_spec (detail/level_spec.hpp) adds its result layout (joined
 // tables) and, for a prefetched level, how its rows match their parents.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,8 @@ struct select_spec {
     std::optional<long long> limit, offset;
     // Prefetched levels only: a window over each parent's rows.
     std::optional<long long> limit_per_parent, offset_per_parent;
+    // A projection (.only<...>()): the indexes of the columns named, sorted; empty: every column.
+    std::vector<std::size_t> only;
 };
 
 // SELECT count(*) of the rows `s` selects. Appends the bound values to `ps`;

@@ -1,0 +1,106 @@
+// Projected levels (.only<...>()) on every backend: only the named columns (and the key)
+// are loaded and readable, relations work from and to projected levels with the keys
+// they need loaded automatically, and the statement count does not change.
+#include <vector>
+
+#include "../support/backend.hpp"
+#include "../support/dashboard_data.hpp"
+#include "eagerload/eagerload.hpp"
+#include "eagerload/testing.hpp"
+
+using namespace eagerload;
+using namespace dash;
+
+namespace {
+
+const auto t0 = make_timestamp(2024, 5, 1);
+
+// users 1..4; projects 10 (owner 1), 11 (owner 2), 12 (owner 1, no tasks); tasks 100-104
+// (101 unassigned); comments on 100 (three) and 103 (one); members of 10 and 11.
+void seed(const database& db) {
+    create_schema(db);
+    insert_all(db, std::vector<User>{{1, "ann", "ann@x", {}}, {2, "bob", "bob@x", "b.png"}, {3, "cy", "cy@x", {}},
+                                     {4, "dee", "dee@x", {}}});
+    insert_all(db, std::vector<Project>{{10, "alpha", 1, t0}, {11, "beta", 2, t0 + std::chrono::hours(1)},
+                                        {12, "gamma", 1, t0 + std::chrono::hours(2)}});
+    insert_all(db, std::vector<ProjectMember>{{1, 10, 2}, {2, 10, 3}, {3, 11, 1}, {4, 11, 2}, {5, 11, 4}});
+    insert_all(db, std::vector<Task>{{100, 10, 2, "a1", 1, t0},
+                                     {101, 10, {}, "a2", 3, t0},
+                                     {102, 10, 3, "a3", 3, t0 + std::chrono::minutes(1)},
+                                     {103, 11, 2, "b1", 2, t0},
+                                     {104, 11, 1, "b2", 0, t0}});
+    insert_all(db, std::vector<Comment>{{1000, 100, 1, "c1", t0},
+                                        {1001, 100, 2, "c2", t0 + std::chrono::minutes(5)},
+                                        {1002, 100, 3, "c3", t0 + std::chrono::minutes(5)},
+                                        {1003, 103, 4, "c4", t0}});
+}
+
+}  // namespace
+
+EAGERLOAD_TEST("a projected root: all() and load() read the named columns and the key") {
+    seed(db);
+    const auto q = select<Task>().only<&Task::title, &Task::priority>().order_by(asc<&Task::id>);
+    std::vector<view<Task, &Task::title, &Task::priority>> rows;
+    EAGERLOAD_CHECK_STATEMENTS(db, 1) { rows = q.all(db); }
+    REQUIRE(rows.size() == 5);
+    CHECK(rows[0][col<&Task::id>] == 100);
+    CHECK(rows[0][col<&Task::title>] == "a1");
+    CHECK(rows[2][col<&Task::priority>] == 3);
+    const auto nodes = q.load(db);
+    REQUIRE(nodes.size() == 5);
+    CHECK(nodes[4][col<&Task::title>] == "b2");
+    const auto first = select<Task>().only<&Task::title>().where(col<&Task::id> == 103).first(db);
+    REQUIRE(first);
+    CHECK((*first)[col<&Task::title>] == "b1");
+}
+
+EAGERLOAD_TEST("relations from and to projected levels: the keys they need are loaded, not named") {
+    seed(db);
+    // Neither the root's owner_id, nor the tasks' project_id / assignee_id, nor the
+    // comments' task_id / author_id is named: joins and grouping load them anyway.
+    const auto q = select<Project>()
+                       .only<&Project::name>()
+                       .order_by(asc<&Project::id>)
+                       .join(owner, select<User>().only<&User::name>())
+                       .prefetch(tasks, select<Task>()
+                                            .only<&Task::title>()
+                                            .order_by(asc<&Task::id>)
+                                            .join(assignee, select<User>().only<&User::name>())
+                                            .prefetch(comments, select<Comment>()
+                                                                    .only<&Comment::text>()
+                                                                    .order_by(asc<&Comment::id>)
+                                                                    .join(author, select<User>().only<&User::email>())))
+                       .prefetch(member_users, select<User>().only<&User::name>().order_by(asc<&User::id>));
+    static_assert(decltype(q)::statements == 4);
+    std::vector<decltype(q)::node_type> rows;
+    EAGERLOAD_CHECK_STATEMENTS(db, 4) { rows = q.load(db); }
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0][col<&Project::name>] == "alpha");
+    CHECK(rows[0][owner][col<&User::name>] == "ann");
+    CHECK(rows[1][owner][col<&User::name>] == "bob");
+    REQUIRE(rows[0][tasks].size() == 3);
+    CHECK(rows[0][tasks][0][col<&Task::title>] == "a1");
+    CHECK(rows[0][tasks][0][assignee] != nullptr);
+    CHECK((*rows[0][tasks][0][assignee])[col<&User::name>] == "bob");
+    CHECK(rows[0][tasks][1][assignee] == nullptr);  // the NULL FK, loaded though not named
+    REQUIRE(rows[0][tasks][0][comments].size() == 3);
+    CHECK(rows[0][tasks][0][comments][1][col<&Comment::text>] == "c2");
+    CHECK(rows[0][tasks][0][comments][1][author][col<&User::email>] == "bob@x");
+    CHECK(rows[1][tasks][0][comments][0][author][col<&User::email>] == "dee@x");
+    CHECK(rows[2][tasks].empty());
+    REQUIRE(rows[1][member_users].size() == 3);
+    CHECK(rows[1][member_users][2][col<&User::name>] == "dee");
+}
+
+EAGERLOAD_TEST("a prefetched belongs_to into a projected level, and a projected level below a plain one") {
+    seed(db);
+    const auto q = select<Task>()
+                       .order_by(asc<&Task::id>)
+                       .prefetch(project, select<Project>().only<&Project::updated_at>().prefetch(owner, select<User>().only<&User::name>()));
+    const auto rows = q.load(db);
+    REQUIRE(rows.size() == 5);
+    CHECK(rows[0].title == "a1");  // the root is not projected: plain fields
+    CHECK(rows[3][project][col<&Project::updated_at>] == t0 + std::chrono::hours(1));
+    CHECK(rows[3][project][col<&Project::id>] == 11);
+    CHECK(rows[3][project][owner][col<&User::name>] == "bob");
+}
