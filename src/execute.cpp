@@ -15,6 +15,7 @@
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/errors.hpp"
 #include "eagerload/model.hpp"
+#include "soci_bindings.hpp"
 #include "statement_probe.hpp"
 
 namespace eagerload::detail {
@@ -33,32 +34,6 @@ std::string trimmed(std::string_view s) {
     return std::string(s.substr(0, max_message)) + "... [truncated]";
 }
 
-// Bound values need stable addresses for the statement's lifetime.
-struct bindings {
-    params values;
-    std::vector<soci::indicator> inds;
-
-    explicit bindings(const params& ps) : values(ps), inds(ps.size(), soci::i_ok) {}
-
-    void bind(soci::statement& st) {
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            param& p = values[i];
-            switch (p.k) {
-            case param::kind::null:
-                inds[i] = soci::i_null;
-                st.exchange(soci::use(p.s, inds[i]));
-                break;
-            case param::kind::integer: st.exchange(soci::use(p.i, inds[i])); break;
-            case param::kind::real: st.exchange(soci::use(p.d, inds[i])); break;
-            case param::kind::text:
-            case param::kind::decimal:
-            case param::kind::blob:  // a backend that takes raw bytes through SOCI (MariaDB hex-encodes them first)
-                st.exchange(soci::use(p.s, inds[i]));
-                break;
-            }
-        }
-    }
-};
 
 }  // namespace
 
@@ -76,7 +51,7 @@ void throw_statement_error(std::string_view message, const std::string& sql, std
 }
 
 std::size_t backend::execute(soci::session& s, const std::string& sql, const params& ps) const {
-    bindings b(ps);
+    soci_bindings b(ps);
     try {
         soci::statement st(s);
         b.bind(st);
@@ -102,7 +77,7 @@ void backend::fetch(soci::session& s, const std::string& sql, const params& ps, 
     result_batch batch = make_batch(columns, batch_rows);
     std::vector<std::vector<std::string>> texts(columns.size(), std::vector<std::string>(batch_rows));
     std::vector<std::vector<soci::indicator>> inds(columns.size(), std::vector<soci::indicator>(batch_rows));
-    bindings b(ps);
+    soci_bindings b(ps);
     try {
         soci::statement st(s);
         for (std::size_t c = 0; c < columns.size(); ++c) st.exchange(soci::into(texts[c], inds[c]));

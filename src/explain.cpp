@@ -10,6 +10,7 @@
 
 #include "backend.hpp"
 #include "database_state.hpp"
+#include "soci_bindings.hpp"
 
 namespace eagerload {
 namespace detail {
@@ -28,25 +29,11 @@ std::string cell(const soci::row& r, std::size_t i) {
 }
 
 std::vector<std::string> explain_rows(soci::session& s, const std::string& sql, const params& ps) {
-    params values = ps;
-    std::vector<soci::indicator> inds(values.size(), soci::i_ok);
+    soci_bindings values(ps);
     soci::row r;
     soci::statement st(s);
     st.exchange(soci::into(r));
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        param& p = values[i];
-        switch (p.k) {
-        case param::kind::null:
-            inds[i] = soci::i_null;
-            st.exchange(soci::use(p.s, inds[i]));
-            break;
-        case param::kind::integer: st.exchange(soci::use(p.i, inds[i])); break;
-        case param::kind::real: st.exchange(soci::use(p.d, inds[i])); break;
-        case param::kind::text:
-        case param::kind::decimal:
-        case param::kind::blob: st.exchange(soci::use(p.s, inds[i])); break;
-        }
-    }
+    values.bind(st);
     st.alloc();
     st.prepare(sql, soci::details::st_one_time_query);
     st.define_and_bind();
