@@ -261,6 +261,7 @@ int main(int argc, char** argv) {
     std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
     std::fflush(stdout);
     std::vector<std::string> text_lines;
+    bool failed = false;
     for (const std::string backend : {"sqlite", "postgresql", "mariadb"}) {
         if (backends.find(backend) == std::string::npos) continue;
         std::string target, admin;
@@ -303,6 +304,7 @@ int main(int argc, char** argv) {
         } catch (const std::exception& e) {
             std::fprintf(stderr, "bench_huge_input: %s: %s\n", backend.c_str(), e.what());
             text_lines.push_back(fmt::format("| {} | {} | failed: {} |", backend, text_keys, e.what()));
+            failed = true;
         }
         if (backend == "sqlite") {
             std::filesystem::remove(target);
@@ -314,5 +316,5 @@ int main(int argc, char** argv) {
     }
     std::printf("\n| backend | text keys (belongs_to level) | load ms (players + teams) |\n|---|---|---|\n");
     for (const auto& l : text_lines) std::printf("%s\n", l.c_str());
-    return 0;
+    return failed ? 1 : 0;
 }
