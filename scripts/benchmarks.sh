@@ -7,6 +7,11 @@
 #                            2 variants (x 2 round trips on PostgreSQL), 5 repetitions
 #   bench_prefetch_scaling   the cost of one prefetch level per child row, by child count
 #   bench_fetch_paths        rows into structs: eagerload against raw SOCI/libpq/sqlite3
+#   bench_huge_input         one prefetch level at 10k/100k/1M child rows (100k with
+#                            --quick) and a 100k text-key level, on SQLite and PostgreSQL
+#                            (and MariaDB when EAGERLOAD_TEST_MARIADB is set): time per
+#                            row, peak memory against the graph's raw bytes (~75 s; ~15 s
+#                            with --quick)
 #   bench_load_test          dashboards/s and server CPU per dashboard under 1-64 client
 #                            threads, at 0 and 0.5 ms RTT (shared pool and per-thread pools)
 #   examples/dashboard       the side-by-side program, PostgreSQL and SQLite, both variants
@@ -28,7 +33,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -68,7 +73,7 @@ echo "==> building the benchmarks in $BENCH_BUILD_DIR"
 cmake -S "$ROOT" -B "$BENCH_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
   -DEAGERLOAD_BUILD_BENCHMARKS=ON -DEAGERLOAD_BUILD_EXAMPLES=ON -DEAGERLOAD_BUILD_TESTS=OFF >/dev/null
 cmake --build "$BENCH_BUILD_DIR" -j"$(nproc)" --target \
-  bench_dashboard bench_prefetch_scaling bench_fetch_paths bench_bulk_insert bench_load_test dashboard
+  bench_dashboard bench_prefetch_scaling bench_fetch_paths bench_bulk_insert bench_huge_input bench_load_test dashboard
 BENCH="$BENCH_BUILD_DIR/benchmarks"
 
 # ---- PostgreSQL -------------------------------------------------------------------
@@ -116,6 +121,13 @@ echo "==> bench_bulk_insert"
 echo "==> bench_fetch_paths"
 "$BENCH/bench_fetch_paths" "${GBENCH_ARGS[@]}" --benchmark_out="$DATA/fetch_paths.json" \
   | tee "$DATA/fetch_paths.txt"
+
+# ---- huge input: each size loaded in a fresh child process (its own peak RSS) ---------------
+echo "==> bench_huge_input"
+HUGE_ARGS=()
+[ "$QUICK" -eq 1 ] && HUGE_ARGS=(--max-rows 100000)
+EAGERLOAD_TEST_POSTGRES="host=127.0.0.1 port=$PG_PORT dbname=bench user=postgres" \
+  "$BENCH/bench_huge_input" "${HUGE_ARGS[@]}" | tee "$DATA/huge_input.txt"
 
 # ---- load test: shared pool (N sessions, N threads) and one pool per thread --------------
 echo "==> bench_load_test"
