@@ -27,7 +27,9 @@ std::string cell(const soci::row& r, std::size_t i) {
     }
 }
 
-std::vector<std::string> explain_rows(soci::session& s, const std::string& sql, const params& ps) {
+}  // namespace
+
+std::vector<std::string> text_rows(soci::session& s, const std::string& sql, const params& ps) {
     params values = ps;
     std::vector<soci::indicator> inds(values.size(), soci::i_ok);
     soci::row r;
@@ -62,8 +64,6 @@ std::vector<std::string> explain_rows(soci::session& s, const std::string& sql, 
     return rows;
 }
 
-}  // namespace
-
 std::vector<level_explain> explain_statements(const database& db, const std::vector<explain_input>& in) {
     database_state& state = db.state();
     std::vector<level_explain> out;
@@ -77,7 +77,7 @@ std::vector<level_explain> explain_statements(const database& db, const std::vec
         {
             session_lease lease(state);
             try {
-                rows = explain_rows(lease.session(), sql, in[i].ps);
+                rows = text_rows(lease.session(), sql, in[i].ps);
             } catch (const soci::soci_error& e) {
                 lease.statement_failed(e, sql);
                 throw_statement_error(e.what(), sql, state.be().error_state(e));
