@@ -181,6 +181,13 @@ public:
     // What EXPLAIN returned (each row's columns as text, tab-separated) as table scans
     // and the estimated rows.
     virtual void explain_read(const std::vector<std::string>& rows, level_explain& out) const = 0;
+
+    // --- existing indexes (eagerload/index_advice.hpp; src/index_advice.cpp runs it) ---
+    // A query of two columns, (index name, column name), one row per column of each
+    // index on `table` (as declared: "sales.orders" or "orders"), ordered by index name
+    // then position; a column that is an expression reads as NULL. Values are bound
+    // (appended to `ps`, placeholders :p1, ...).
+    virtual std::string index_columns_query(std::string_view table, params& ps) const = 0;
 };
 
 // The registry (src/backends/registry.cpp).
@@ -217,6 +224,9 @@ std::string json_rows(const std::vector<std::vector<param>>& columns, const char
 // The scalar fields of a JSON document in document order, as (key, value) with string
 // values unquoted: how the backends read EXPLAIN's JSON without a JSON library.
 std::vector<std::pair<std::string, std::string>> json_scalar_fields(std::string_view json);
+// Runs a query on `s` directly (not through the execution layer: observers do not see
+// it), each row's columns as text, tab-separated, NULL as "": EXPLAIN and catalog reads.
+std::vector<std::string> text_rows(soci::session& s, const std::string& sql, const params& ps);
 
 // Lowercase hex of raw bytes: "00ff".
 std::string hex(std::string_view raw);

@@ -28,7 +28,9 @@ std::string cell(const soci::row& r, std::size_t i) {
     }
 }
 
-std::vector<std::string> explain_rows(soci::session& s, const std::string& sql, const params& ps) {
+}  // namespace
+
+std::vector<std::string> text_rows(soci::session& s, const std::string& sql, const params& ps) {
     soci_bindings values(ps);
     soci::row r;
     soci::statement st(s);
@@ -49,8 +51,6 @@ std::vector<std::string> explain_rows(soci::session& s, const std::string& sql, 
     return rows;
 }
 
-}  // namespace
-
 std::vector<level_explain> explain_statements(const database& db, const std::vector<explain_input>& in) {
     database_state& state = db.state();
     std::vector<level_explain> out;
@@ -64,7 +64,7 @@ std::vector<level_explain> explain_statements(const database& db, const std::vec
         {
             session_lease lease(state);
             try {
-                rows = explain_rows(lease.session(), sql, in[i].ps);
+                rows = text_rows(lease.session(), sql, in[i].ps);
             } catch (const soci::soci_error& e) {
                 lease.statement_failed(e, sql);
                 throw_statement_error(e.what(), sql, state.be().error_state(e));

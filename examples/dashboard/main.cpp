@@ -14,8 +14,11 @@
 // statements kept per session (0: off), to measure the statement cache.
 //             [--detect]   (tooling: run the strategies once under the N+1 detector, print its report)
 //             [--explain]  (tooling: the eager query's statements under EXPLAIN, per level)
+//             [--advise-indexes]  (tooling: the CREATE INDEX statements the eager query's levels
+//                                  want, one per line, ready to pipe into psql)
 #include <eagerload/detector.hpp>
 #include <eagerload/explain.hpp>
+#include <eagerload/index_advice.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -42,7 +45,7 @@ namespace {
                  "                 [--repeat N]"
                  " [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n"
                  "                 [--page-size N] [--after TOKEN] [--next-token FILE] [--statement-cache N]\n"
-                 "                 [--detect] [--explain]\n",
+                 "                 [--detect] [--explain] [--advise-indexes]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -76,7 +79,7 @@ int main(int argc, char** argv) try {
     std::size_t page_size = 20;
     std::string after, next_token_path;
     eagerload::open_options options;
-    bool detect = false, explain = false;  // tooling flags
+    bool detect = false, explain = false, advise = false;  // tooling flags
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         auto value = [&]() -> const char* {
@@ -89,6 +92,7 @@ int main(int argc, char** argv) try {
         else if (a == "--no-generate") generate_data = false;
         else if (a == "--detect") detect = true;
         else if (a == "--explain") explain = true;
+        else if (a == "--advise-indexes") advise = true;
         else if (a == "--user") user = number(a, value());
         else if (a == "--repeat") repeat = static_cast<int>(std::max(1LL, number(a, value())));
         else if (a == "--json") json_path = value();
@@ -149,10 +153,16 @@ int main(int argc, char** argv) try {
         const auto t0 = std::chrono::steady_clock::now();
         const row_counts n = generate(db, cfg);
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        fmt::print("generated {} users, {} projects, {} memberships, {} tasks, {} comments in {:.0f} ms\n", n.users,
-                   n.projects, n.members, n.tasks, n.comments, ms);
+        if (!advise)  // --advise-indexes prints SQL only
+            fmt::print("generated {} users, {} projects, {} memberships, {} tasks, {} comments in {:.0f} ms\n", n.users,
+                       n.projects, n.members, n.tasks, n.comments, ms);
     }
     // Tooling: each strategy once under the N+1 detector (docs/testing.md shows its report).
+    if (advise) {  // only the statements: the output is SQL
+        for (const auto& a : eagerload::advise_indexes(dashboard_query(v == variant::limited, user), db))
+            fmt::print("{};\n", a.sql);
+        return 0;
+    }
     if (explain) {
         fmt::print("{}", eagerload::to_string(eagerload::explain(dashboard_query(v == variant::limited, user), db)));
         return 0;

@@ -446,6 +446,19 @@ public:
     }
 
     // --- EXPLAIN -----------------------------------------------------------------
+    std::string index_columns_query(std::string_view table, params& ps) const override {
+        const std::size_t dot = table.rfind('.');
+        ps.push_back(param::text(std::string(table.substr(dot == std::string_view::npos ? 0 : dot + 1))));
+        std::string sql =
+            "SELECT index_name, column_name FROM information_schema.statistics WHERE table_name = :p1 AND table_schema = ";
+        if (dot == std::string_view::npos) {
+            sql += "DATABASE()";
+        } else {
+            ps.push_back(param::text(std::string(table.substr(0, dot))));
+            sql += ":p2";
+        }
+        return sql + " ORDER BY index_name, seq_in_index";
+    }
     std::string explain_statement(std::string_view sql) const override {
         return "EXPLAIN FORMAT=JSON " + std::string(sql);
     }

@@ -597,6 +597,15 @@ public:
     }
 
     // --- EXPLAIN -----------------------------------------------------------------
+    std::string index_columns_query(std::string_view table, params& ps) const override {
+        // The table by its quoted name (search_path applies as in the statements).
+        ps.push_back(param::text(this->table(table)));
+        return "SELECT c.relname, a.attname FROM pg_index i "
+               "JOIN pg_class c ON c.oid = i.indexrelid "
+               "CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, pos) "
+               "LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0 "
+               "WHERE i.indrelid = to_regclass(:p1) ORDER BY c.relname, k.pos";
+    }
     std::string explain_statement(std::string_view sql) const override {
         return "EXPLAIN (FORMAT JSON) " + std::string(sql);
     }

@@ -428,6 +428,16 @@ public:
     }
 
     // --- EXPLAIN -----------------------------------------------------------------
+    std::string index_columns_query(std::string_view table, params& ps) const override {
+        // The pragma table-valued functions; a schema-qualified name reads that schema.
+        const std::size_t dot = table.rfind('.');
+        ps.push_back(param::text(std::string(table.substr(dot == std::string_view::npos ? 0 : dot + 1))));
+        const std::string schema = dot == std::string_view::npos ? std::string("main") : std::string(table.substr(0, dot));
+        ps.push_back(param::text(schema));
+        ps.push_back(param::text(schema));
+        return "SELECT il.name, ii.name FROM pragma_index_list(:p1, :p2) AS il, pragma_index_info(il.name, :p3) AS ii "
+               "ORDER BY il.name, ii.seqno";
+    }
     std::string explain_statement(std::string_view sql) const override {
         return "EXPLAIN QUERY PLAN " + std::string(sql);
     }

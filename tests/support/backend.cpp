@@ -1,4 +1,5 @@
 #include "backend.hpp"
+#include "statistics.hpp"
 
 #include <atomic>
 #include <cstdio>
@@ -163,6 +164,14 @@ std::string context::quoted(std::string_view name) const {
     }
     out += q;
     return out;
+}
+
+void analyze(const eagerload::database& db, std::string_view table) {
+    std::string quoted_table(1, quirks_of(db.sql_dialect()).quote);
+    quoted_table += table;
+    quoted_table += quirks_of(db.sql_dialect()).quote;
+    // MariaDB spells it ANALYZE TABLE (its ANALYZE runs a statement and reports on it).
+    eagerload::detail::execute(db, (db.sql_dialect() == dialect::mariadb ? "ANALYZE TABLE " : "ANALYZE ") + quoted_table);
 }
 
 eagerload::database context::open(std::size_t pool_size) const {
