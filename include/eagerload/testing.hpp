@@ -91,8 +91,8 @@ public:
 
     void finish() {
         pending_ = false;
+        const std::string msg = verdict();  // reads the guard's refused statements: before it goes
         guard_.reset();
-        const std::string msg = verdict();
         if (msg.empty()) return;
         if (require_) ADD_FAIL_AT(file_, line_, msg);
         else ADD_FAIL_CHECK_AT(file_, line_, msg);

@@ -127,7 +127,7 @@ conn_params mariadb_params(std::string_view s) {
 
 // The MariaDB connection SOCI opened (see the same function in sqlite.cpp for why
 // UBSan's vptr check is off here).
-[[gnu::no_sanitize("vptr")]] MYSQL* connection(soci::session& s) {
+__attribute__((no_sanitize("vptr"))) MYSQL* connection(soci::session& s) {
     return static_cast<soci::mysql_session_backend*>(s.get_backend())->conn_;
 }
 
