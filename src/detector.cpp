@@ -172,7 +172,7 @@ key_lookup lookup_of(std::string_view sql) {
 
 // --- the detector --------------------------------------------------------------------------
 
-n_plus_one_detector::n_plus_one_detector(const database& db, detector_options options, std::source_location scope)
+n_plus_one_detector::n_plus_one_detector(const database& db, detector_options options, eagerload::source_location scope)
     : options_(std::move(options)), scope_(scope) {
     watch(db, options_.scope);
 }
@@ -188,7 +188,7 @@ n_plus_one_detector::~n_plus_one_detector() {
 
 void n_plus_one_detector::before(std::string_view sql) {
     const std::string shape = shape_of(sql);
-    const std::source_location* where = detail::call_site::current();
+    const eagerload::source_location* where = detail::call_site::current();
     std::lock_guard lock(mutex_);
     auto [it, fresh] = shapes_.try_emplace(shape);
     if (fresh) order_.push_back(shape);

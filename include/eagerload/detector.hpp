@@ -18,11 +18,11 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <source_location>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "eagerload/detail/call_site.hpp"
 #include "eagerload/errors.hpp"
 #include "eagerload/statement_log.hpp"
 
@@ -72,7 +72,7 @@ std::string shape_of(std::string_view sql);
 class n_plus_one_detector : public statement_observer {
 public:
     explicit n_plus_one_detector(const database& db, detector_options options = {},
-                                 std::source_location scope = std::source_location::current());
+                                 eagerload::source_location scope = eagerload::source_location::current());
     ~n_plus_one_detector();  // log mode: writes report() when something was found
 
     std::vector<n_plus_one> findings() const;
@@ -97,7 +97,7 @@ private:
     std::string describe(const std::string& shape, const shape_state& st) const;
 
     detector_options options_;
-    std::source_location scope_;
+    eagerload::source_location scope_;
     mutable std::mutex mutex_;
     std::map<std::string, shape_state> shapes_;
     std::vector<std::string> order_;  // shapes in first-seen order

@@ -22,7 +22,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <optional>
-#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -261,7 +260,7 @@ public:
     }
 
     // The rows, as plain models (queries without join/prefetch).
-    std::vector<T> all(const database& db, std::source_location where = std::source_location::current()) const {
+    std::vector<T> all(const database& db, eagerload::source_location where = eagerload::source_location::current()) const {
         const detail::call_site site(where);  // for the N+1 detector
         static_assert(sizeof...(Loads) == 0, "eagerload: this query loads relations: call load(db) for the graph");
         static_assert((Flags & detail::per_parent) == 0,
@@ -277,7 +276,7 @@ public:
 
     // The typed graph: all statements run in one snapshot (REPEATABLE READ on
     // PostgreSQL); it returns the whole graph or throws.
-    std::vector<node_type> load(const database& db, std::source_location where = std::source_location::current()) const {
+    std::vector<node_type> load(const database& db, eagerload::source_location where = eagerload::source_location::current()) const {
         const detail::call_site site(where);
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
@@ -302,14 +301,14 @@ public:
         return detail::load_page_at(*this, db, size, row, true);
     }
 
-    std::optional<T> first(const database& db, std::source_location where = std::source_location::current()) const {
+    std::optional<T> first(const database& db, eagerload::source_location where = eagerload::source_location::current()) const {
         auto rows = limit(1).all(db, where);
         if (rows.empty()) return std::nullopt;
         return std::move(rows.front());
     }
 
     // Counts this level's rows (relations are not loaded).
-    long long count(const database& db, std::source_location where = std::source_location::current()) const {
+    long long count(const database& db, eagerload::source_location where = eagerload::source_location::current()) const {
         const detail::call_site site(where);
         detail::params ps;
         const std::string text = detail::render_count(spec_, db.sql_dialect(), ps);
@@ -423,7 +422,7 @@ select_query<T> select() {
 // column's value, in key order: find<OrderLine>(db, std::tuple{order_id, line_no}) or
 // find<OrderLine>(db, order_id, line_no).
 template <class T, class K>
-std::optional<T> find(const database& db, const K& key, std::source_location where = std::source_location::current()) {
+std::optional<T> find(const database& db, const K& key, eagerload::source_location where = eagerload::source_location::current()) {
     if constexpr (!detail::whole_key<T, K>()) {
         static_assert(detail::dependent_false<K>, "eagerload: find<T>(db, key): the key's shape does not match "
                                                   "model<T>::key (one value, or every column of a composite key)");
@@ -435,12 +434,12 @@ std::optional<T> find(const database& db, const K& key, std::source_location whe
 // (No call site for the N+1 detector from these: a defaulted argument cannot follow a pack.)
 template <class T, class K1, class K2, class... Ks>
 std::optional<T> find(const database& db, const K1& k1, const K2& k2, const Ks&... ks) {
-    return find<T>(db, std::forward_as_tuple(k1, k2, ks...), std::source_location{});
+    return find<T>(db, std::forward_as_tuple(k1, k2, ks...), eagerload::source_location{});
 }
 
 // The row whose primary key equals `key`; throws not_found naming table and key.
 template <class T, class K>
-T get(const database& db, const K& key, std::source_location where = std::source_location::current()) {
+T get(const database& db, const K& key, eagerload::source_location where = eagerload::source_location::current()) {
     if (auto row = find<T>(db, key, where)) return std::move(*row);
     if constexpr (detail::whole_key<T, K>())
         throw not_found("eagerload: no row in table \"" + detail::table_of<T>().name + "\" with " +
@@ -450,7 +449,7 @@ T get(const database& db, const K& key, std::source_location where = std::source
 }
 template <class T, class K1, class K2, class... Ks>
 T get(const database& db, const K1& k1, const K2& k2, const Ks&... ks) {
-    return get<T>(db, std::forward_as_tuple(k1, k2, ks...), std::source_location{});
+    return get<T>(db, std::forward_as_tuple(k1, k2, ks...), eagerload::source_location{});
 }
 
 }  // namespace eagerload

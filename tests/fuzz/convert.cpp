@@ -34,7 +34,7 @@ constexpr col_type types[] = {col_type::boolean, col_type::int32,   col_type::in
                               col_type::float64, col_type::text,    col_type::timestamp};
 
 column_data column(col_type t) {
-    column_data c{t, {}, {}, {}, {}, {}};
+    column_data c{t, nullptr, {}, {}, {}, {}, {}};
     eagerload::detail::resize_column(c, 1);
     return c;
 }
@@ -97,6 +97,12 @@ void check_text(col_type t, std::string_view s) {
         if (ok && c.times[0] != ref) fail("timestamp stored as another instant");
         break;
     }
+    case col_type::int16:  // not in types[]: this target checks the six types above
+    case col_type::float32:
+    case col_type::bytes:
+    case col_type::decimal:
+    case col_type::enum_text:
+        break;
     }
 }
 
@@ -126,6 +132,12 @@ void check_integer(col_type t, long long v) {
     case col_type::timestamp:
         if (ok) fail("integer into timestamp");
         break;
+    case col_type::int16:  // not in types[]: this target checks the six types above
+    case col_type::float32:
+    case col_type::bytes:
+    case col_type::decimal:
+    case col_type::enum_text:
+        break;
     }
 }
 
@@ -154,6 +166,12 @@ void check_real(col_type t, double v) {
     case col_type::text:
     case col_type::timestamp:
         if (ok) fail("real into text or timestamp");
+        break;
+    case col_type::int16:  // not in types[]: this target checks the six types above
+    case col_type::float32:
+    case col_type::bytes:
+    case col_type::decimal:
+    case col_type::enum_text:
         break;
     }
 }
