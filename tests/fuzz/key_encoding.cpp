@@ -111,8 +111,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             text = be.encode_list(eagerload::detail::col_type::text, items);
         } catch (const std::invalid_argument&) {
             // JSON has no NaN or infinity: SQLite and MariaDB refuse them, clearly.
+            // A text holding a NUL is refused too (SQLite's JSON ends a text there).
             bool non_finite = false;
-            for (const auto& p : items) non_finite |= p.k == param::kind::real && !std::isfinite(p.d);
+            for (const auto& p : items) non_finite |= (p.k == param::kind::real && !std::isfinite(p.d)) || has_nul(p);
             if (pg || !non_finite) fail("an encodable list refused", d);
             return 0;
         }
@@ -128,6 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (auto& c : columns) {
                 param p = fuzzed_param(in);
                 if (p.k == param::kind::real && !std::isfinite(p.d)) p = param::real(0.5);
+                if (has_nul(p)) p = param::text("nul refused");  // refused with invalid_argument, by design
                 c.push_back(std::move(p));
             }
         const auto out = ref::decode_json_rows(eagerload::detail::json_rows(columns, "fuzz"));
