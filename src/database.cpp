@@ -38,6 +38,7 @@ database_state::database_state(const backend& be, std::unique_ptr<soci::connecti
       size_(size),
       lease_timeout_(options.lease_timeout),
       statement_timeout_(options.statement_timeout),
+      retry_reads_(options.retry_reads),
       target_(std::move(spec.target)),
       secrets_(std::move(spec.secrets)),
       suspect_(std::make_unique<std::atomic<bool>[]>(size)),

@@ -29,6 +29,8 @@ public:
     std::size_t size() const noexcept { return size_; }
     // For messages: `postgresql database "host=... password=***"`.
     const std::string& description() const noexcept { return description_; }
+    // open_options::retry_reads.
+    bool retries_reads() const noexcept { return retry_reads_; }
     // `text` (a message of SOCI or the client library) with every secret of the
     // connection string redacted, in any form.
     std::string scrub(std::string_view text) const;
@@ -86,6 +88,7 @@ private:
     std::size_t size_;
     std::chrono::milliseconds lease_timeout_;
     std::optional<std::chrono::milliseconds> statement_timeout_;
+    bool retry_reads_ = false;
     std::string target_;  // to reopen sessions: holds the password, never put it in a message
     std::vector<std::string> secrets_;
     std::string description_;

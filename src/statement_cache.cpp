@@ -63,4 +63,6 @@ statement_cache_stats statement_cache_stats_of(const database& db) {
 
 bool in_transaction(const database& db) { return db.state().pinned_slot() != npos; }
 
+bool retries_reads(const database& db) { return db.state().retries_reads(); }
+
 }  // namespace eagerload::detail

@@ -63,6 +63,13 @@ struct open_options {
     // 0 switches the cache off: for poolers that cannot keep prepared statements
     // (PgBouncer in transaction mode).
     std::size_t statement_cache_size = 64;
+    // A read (load, all, count, get, find, a page) that meets a broken connection
+    // (connection_error) runs once more, on a session the pool has checked or reopened.
+    // Only outside a caller's transaction, where the read owns its snapshot and nothing
+    // was written; writes and commits are never retried (they may have been applied).
+    // Off by default: a connection_error then reaches the caller, and the next call
+    // gets a healthy session.
+    bool retry_reads = false;
 };
 
 class database {

@@ -122,7 +122,7 @@ keyed_page<typename Q::node_type> load_page_once(const Q& q, const database& db,
 template <class Q>
 keyed_page<typename Q::node_type> load_page(const Q& q, const database& db, std::size_t size, const keyset& ks,
                                             const page_key* key) {
-    return retry_if_stale(db, [&] { return load_page_once(q, db, size, ks, key); });
+    return retry_read(db, [&] { return load_page_once(q, db, size, ks, key); });
 }
 
 template <class Q>

@@ -38,6 +38,7 @@
 #include "eagerload/detail/loads.hpp"
 #include "eagerload/detail/row_reader.hpp"
 #include "eagerload/detail/select_spec.hpp"
+#include "eagerload/detail/statement_cache.hpp"
 #include "eagerload/errors.hpp"
 #include "eagerload/graph.hpp"
 #include "eagerload/order_by.hpp"
@@ -268,10 +269,12 @@ public:
         const detail::level_spec level = detail::root_level(*this);
         detail::params ps;
         const std::string text = detail::render_level(level, db.sql_dialect(), nullptr, ps);
-        if constexpr (detail::view_traits<T>::is_view)
-            return detail::fetch_view_rows<T>(db, text, ps, level, expected_rows());
-        else
-            return detail::fetch_rows<M>(db, text, ps, level.columns, expected_rows());
+        return detail::retry_read(db, [&] {
+            if constexpr (detail::view_traits<T>::is_view)
+                return detail::fetch_view_rows<T>(db, text, ps, level, expected_rows());
+            else
+                return detail::fetch_rows<M>(db, text, ps, level.columns, expected_rows());
+        });
     }
 
     // The typed graph: all statements run in one snapshot (REPEATABLE READ on
@@ -312,7 +315,7 @@ public:
         const detail::call_site site(where);
         detail::params ps;
         const std::string text = detail::render_count(spec_, db.sql_dialect(), ps);
-        return detail::fetch_scalar(db, text, ps);
+        return detail::retry_read(db, [&] { return detail::fetch_scalar(db, text, ps); });
     }
 
     // This level's statement, as text with :pN placeholders.

@@ -445,19 +445,50 @@ public:
         return "TEXT";
     }
 
-    std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
-                            params& ps) const override {
-        std::string names, arrays;
+    // Column c's value `v` (a column of unnest's text/number arrays) in column c's own
+    // type. A PostgreSQL enum type (CREATE TYPE ... AS ENUM) is not assigned from text,
+    // and the statement cannot name that type (only the table is declared): an enum
+    // member's value is read through the table's row type, which knows it, whatever it is.
+    //   (json_populate_record(CAST(NULL AS "cells"), json_build_object(CAST(:p1 AS text), "c1")))."v"
+    // Placeholders number in order of appearance: call this where its text goes.
+    std::string as_column_type(const table_info& t, std::size_t c, const std::string& v, params& ps) const {
+        if (t.columns[c].type != col_type::enum_text) return v;
+        ps.push_back(param::text(t.columns[c].name));
+        return "(json_populate_record(CAST(NULL AS " + table(t.name) + "), json_build_object(CAST(:p" +
+               std::to_string(ps.size()) + " AS text), " + v + ")))." + quoted(t.columns[c].name);
+    }
+
+    // One array per column: the arrays, appended to ps in column order, skipping `skip`.
+    std::string column_arrays(const table_info& t, const std::vector<std::vector<param>>& columns, std::size_t skip,
+                              params& ps) const {
+        std::string arrays;
         for (std::size_t c = 0; c < t.columns.size(); ++c) {
-            if (c) {
-                names += ", ";
-                arrays += ", ";
-            }
-            quote(names, t.columns[c].name);
+            if (c == skip) continue;
+            if (!arrays.empty()) arrays += ", ";
             ps.push_back(param::text(array_literal(columns[c])));
             arrays += "CAST(:p" + std::to_string(ps.size()) + " AS " + array_type(t.columns[c].type) + ")";
         }
-        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT * FROM unnest(" + arrays + ")";
+        return arrays;
+    }
+
+    //   INSERT INTO "cells" ("id", "v") SELECT "c0", "c1" FROM unnest(CAST(:p1 AS bigint[]), ...) AS "el_in"("c0", "c1")
+    std::string insert_many(const table_info& t, const std::vector<std::vector<param>>& columns,
+                            params& ps) const override {
+        std::string names, values, in_names;
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            if (c) {
+                names += ", ";
+                values += ", ";
+                in_names += ", ";
+            }
+            quote(names, t.columns[c].name);
+            const std::string v = "\"c" + std::to_string(c) + "\"";
+            in_names += v;
+            values += as_column_type(t, c, v, ps);  // before the arrays: they come after in the text
+        }
+        const std::string arrays = column_arrays(t, columns, npos, ps);
+        return "INSERT INTO " + table(t.name) + " (" + names + ") SELECT " + values + " FROM unnest(" + arrays +
+               ") AS \"el_in\"(" + in_names + ")";
     }
 
     const char* soci_name() const noexcept override { return "postgresql"; }
@@ -508,20 +539,16 @@ public:
         sorted = false;
         ps.push_back(param::text(table(t.name)));  // parsed as an identifier: quoted as in our SQL
         ps.push_back(param::text(t.columns[t.key].name));  // taken literally
-        std::string in_names, arrays, names, values;
+        const std::string arrays = column_arrays(t, columns, t.key, ps);
+        std::string in_names, names, values;
         for (std::size_t c = 0; c < t.columns.size(); ++c) {
             if (c == t.key) continue;
             const std::string v = "\"c" + std::to_string(c) + "\"";
-            if (!arrays.empty()) {
-                arrays += ", ";
-                in_names += ", ";
-            }
-            ps.push_back(param::text(array_literal(columns[c])));
-            arrays += "CAST(:p" + std::to_string(ps.size()) + " AS " + array_type(t.columns[c].type) + ")";
+            if (!in_names.empty()) in_names += ", ";
             in_names += v;
             names += ", ";
             quote(names, t.columns[c].name);
-            values += ", " + v;
+            values += ", " + as_column_type(t, c, v, ps);  // after the arrays, as in the text
         }
         return "WITH \"el_rows\" AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence(:p1, :p2)) AS \"el_key\", "
                "\"el_in\".* FROM unnest(" + arrays + ") WITH ORDINALITY AS \"el_in\"(" + in_names +
@@ -546,21 +573,20 @@ public:
     std::string upsert_many(const table_info& t, const upsert_spec& u, const std::vector<std::vector<param>>& columns,
                             params& ps, bool& keys_returned) const override {
         keys_returned = true;
-        std::string in_names, arrays, names, values;
+        const std::size_t skip = t.generated_key ? t.key : npos;
+        const std::string arrays = column_arrays(t, columns, skip, ps);
+        std::string in_names, names, values;
         for (std::size_t c = 0; c < t.columns.size(); ++c) {
-            if (c == t.key && t.generated_key) continue;
+            if (c == skip) continue;
             const std::string v = "\"c" + std::to_string(c) + "\"";
-            if (!arrays.empty()) {
-                arrays += ", ";
+            if (!in_names.empty()) {
                 in_names += ", ";
                 names += ", ";
                 values += ", ";
             }
-            ps.push_back(param::text(array_literal(columns[c])));
-            arrays += "CAST(:p" + std::to_string(ps.size()) + " AS " + array_type(t.columns[c].type) + ")";
             in_names += v;
             quote(names, t.columns[c].name);
-            values += v;
+            values += as_column_type(t, c, v, ps);  // after the arrays, as in the text
         }
         std::string target, returning, join_up, join_old;
         for (std::size_t i = 0; i < u.conflict.size(); ++i) {
@@ -570,8 +596,11 @@ public:
             target += (i ? ", " : "") + col;
             const std::string k = "\"k" + std::to_string(i) + "\"";
             returning += ", \"el_t\"." + col + " AS " + k;
-            join_up += (i ? " AND " : "") + ("\"el_up\"." + k + " = " + v);
-            join_old += (i ? " AND " : "") + ("\"el_old\"." + col + " = " + v);
+            // An enum column (possibly a PostgreSQL enum type) is compared as text, like the input.
+            const bool as_text = t.columns[c].type == col_type::enum_text;
+            const std::string up = "\"el_up\"." + k, old = "\"el_old\"." + col;
+            join_up += (i ? " AND " : "") + (as_text ? "CAST(" + up + " AS text)" : up) + " = " + v;
+            join_old += (i ? " AND " : "") + (as_text ? "CAST(" + old + " AS text)" : old) + " = " + v;
         }
         std::string action;
         if (u.update.empty()) {

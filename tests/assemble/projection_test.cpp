@@ -15,24 +15,9 @@ namespace {
 
 const auto t0 = make_timestamp(2024, 5, 1);
 
-// users 1..4; projects 10 (owner 1), 11 (owner 2), 12 (owner 1, no tasks); tasks 100-104
-// (101 unassigned); comments on 100 (three) and 103 (one); members of 10 and 11.
 void seed(const database& db) {
     create_schema(db);
-    insert_all(db, std::vector<User>{{1, "ann", "ann@x", {}}, {2, "bob", "bob@x", "b.png"}, {3, "cy", "cy@x", {}},
-                                     {4, "dee", "dee@x", {}}});
-    insert_all(db, std::vector<Project>{{10, "alpha", 1, t0}, {11, "beta", 2, t0 + std::chrono::hours(1)},
-                                        {12, "gamma", 1, t0 + std::chrono::hours(2)}});
-    insert_all(db, std::vector<ProjectMember>{{1, 10, 2}, {2, 10, 3}, {3, 11, 1}, {4, 11, 2}, {5, 11, 4}});
-    insert_all(db, std::vector<Task>{{100, 10, 2, "a1", 1, t0},
-                                     {101, 10, {}, "a2", 3, t0},
-                                     {102, 10, 3, "a3", 3, t0 + std::chrono::minutes(1)},
-                                     {103, 11, 2, "b1", 2, t0},
-                                     {104, 11, 1, "b2", 0, t0}});
-    insert_all(db, std::vector<Comment>{{1000, 100, 1, "c1", t0},
-                                        {1001, 100, 2, "c2", t0 + std::chrono::minutes(5)},
-                                        {1002, 100, 3, "c3", t0 + std::chrono::minutes(5)},
-                                        {1003, 103, 4, "c4", t0}});
+    insert(db, small_dataset());  // tests/support/dashboard_data.hpp says what it holds
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 
 #include "../support/models.hpp"
+#include "eagerload/counter.hpp"
 #include "eagerload/detail/execute.hpp"
 #include "eagerload/errors.hpp"
 #include "eagerload/insert.hpp"
@@ -239,6 +240,55 @@ TEST_CASE("a session of the caller's pool (from_pool) that the server killed is 
     }
     CHECK(select<Shelf>().count(db) == 2);  // SOCI reconnected it with the caller's parameters
     CHECK(backend_pid(db, 0) != pid);
+}
+
+TEST_CASE("retry_reads: a read that meets a killed session runs once more on a fresh one; writes never retry [postgresql]") {
+    scratch s(dialect::postgresql);
+    open_options o;
+    o.retry_reads = true;
+    auto db = database::postgresql(s.target(), o);
+    seed(db);
+    query_counter c(db);
+    CHECK(books_loaded(db) == 3);
+    const std::size_t healthy = c.count();
+
+    // Each kind of read: a multi-statement load, all(), count(), get().
+    terminate_backend(backend_pid(db, 0));
+    CHECK(books_loaded(db) == 3);  // the test below: without retry_reads this throws
+    terminate_backend(backend_pid(db, 0));
+    CHECK(select<Shelf>().all(db).size() == 2);
+    terminate_backend(backend_pid(db, 0));
+    CHECK(select<Shelf>().count(db) == 2);
+    terminate_backend(backend_pid(db, 0));
+    CHECK(get<Shelf>(db, 2).name == "b");
+
+    // A write is not retried: it may have been applied before the connection broke.
+    terminate_backend(backend_pid(db, 0));
+    CHECK_THROWS_AS(insert(db, Shelf{3, "c"}), connection_error);
+    CHECK(select<Shelf>().count(db) == 2);
+
+    // Inside the caller's transaction nothing is retried: the transaction decides.
+    {
+        transaction tx(db);
+        terminate_backend(backend_pid(db, 0));
+        CHECK_THROWS_AS(select<Shelf>().count(db), connection_error);
+    }
+    CHECK(select<Shelf>().count(db) == 2);
+    c.reset();
+    CHECK(books_loaded(db) == 3);
+    CHECK(c.count() == healthy);  // a healthy load runs once
+}
+
+TEST_CASE("retry_reads is off by default: the read that meets a killed session throws [postgresql]") {
+    scratch s(dialect::postgresql);
+    auto db = database::postgresql(s.target());
+    seed(db);
+    terminate_backend(backend_pid(db, 0));
+    CHECK_THROWS_AS(books_loaded(db), connection_error);
+    CHECK(books_loaded(db) == 3);  // the pool replaced the session
+    terminate_backend(backend_pid(db, 0));
+    CHECK_THROWS_AS(select<Shelf>().all(db), connection_error);
+    CHECK(select<Shelf>().all(db).size() == 2);
 }
 
 TEST_CASE("while the database refuses connections each call says so, and the pool heals once it accepts [postgresql]") {

@@ -59,6 +59,27 @@ dataset generate(unsigned seed, const sizes& s) {
     return d;
 }
 
+dataset small_dataset() {
+    const auto t0 = eagerload::make_timestamp(2024, 5, 1);
+    dataset d;
+    d.users = {{1, "ann", "ann@x", {}}, {2, "bob", "bob@x", "b.png"}, {3, "cy", "cy@x", {}}, {4, "dee", "dee@x", {}}};
+    d.projects = {{10, "alpha", 1, t0}, {11, "beta", 2, t0 + std::chrono::hours(1)},
+                  {12, "gamma", 1, t0 + std::chrono::hours(2)}};
+    d.members = {{1, 10, 2}, {2, 10, 3}, {3, 11, 1}, {4, 11, 2}, {5, 11, 4}};
+    d.tasks = {{100, 10, 2, "a1", 1, t0},
+               {101, 10, {}, "a2", 3, t0},
+               {102, 10, 3, "a3", 3, t0 + std::chrono::minutes(1)},
+               {103, 11, 2, "b1", 2, t0},
+               {104, 11, 1, "b2", 0, t0}};
+    d.comments = {{1000, 100, 1, "c1", t0},
+                  {1001, 100, 2, "c2", t0 + std::chrono::minutes(5)},
+                  {1002, 100, 3, "c3", t0 + std::chrono::minutes(5)},
+                  {1003, 103, 4, "c4", t0}};
+    d.profiles = {{1, 1, "ann's bio"}, {3, 3, "cy's bio"}};
+    d.employees = {{1, "boss", {}}, {2, "mid", 1}, {3, "low", 2}, {4, "solo", {}}};
+    return d;
+}
+
 void insert(const eagerload::database& db, const dataset& d) {
     using eagerload::insert_all;
     insert_all(db, d.users);

@@ -414,7 +414,7 @@ std::vector<typename Q::node_type> load_graph_once(const Q& q, const database& d
 // Once more on a fresh snapshot if a cached statement went stale (statement_cache.hpp).
 template <class Q>
 std::vector<typename Q::node_type> load_graph(const Q& q, const database& db) {
-    return retry_if_stale(db, [&] { return load_graph_once(q, db); });
+    return retry_read(db, [&] { return load_graph_once(q, db); });
 }
 
 template <class Q>

@@ -36,14 +36,22 @@ struct stale_statement : database_error {
 // owner of its snapshot and cannot retry it).
 bool in_transaction(const database& db);
 
-// Runs f(); if a cached statement went stale inside the snapshot f opened itself
-// (not inside the caller's transaction), runs f() once more on a fresh snapshot.
+// open_options::retry_reads.
+bool retries_reads(const database& db);
+
+// Runs the read f() (it opens its own snapshot when it needs one). Outside a caller's
+// transaction it runs f() once more, on a fresh snapshot and a checked session, when
+// - a cached statement went stale (always: nothing was read that could be kept), or
+// - the connection broke (connection_error), if open_options::retry_reads is on.
+// Inside the caller's transaction nothing is retried: the transaction decides.
 template <class F>
-auto retry_if_stale(const database& db, F&& f) -> decltype(f()) {
+auto retry_read(const database& db, F&& f) -> decltype(f()) {
     if (in_transaction(db)) return f();
     try {
         return f();
     } catch (const stale_statement&) {
+    } catch (const connection_error&) {
+        if (!retries_reads(db)) throw;
     }
     return f();
 }
