@@ -149,13 +149,15 @@ void database_state::throw_lost(const std::exception& e, const std::string& sql)
 
 void database_state::check_timeout(const std::exception& e, const std::string& sql) const {
     // PostgreSQL: SQLSTATE 57014 (query_canceled) is a statement timeout, or a
-    // cancel request (pg_cancel_backend): the message tells them apart.
+    // cancel request (pg_cancel_backend): the message tells them apart. MariaDB's
+    // max_statement_time error is mapped to 57014 too (its message names it).
     // SOCI's error carries the SQLSTATE; the native PostgreSQL row path throws
     // statement_timeout for 57014 (see throw_statement_error).
     const bool cancelled = be_.error_state(e) == "57014" || dynamic_cast<const statement_timeout*>(&e);
     if (!cancelled) return;
     const std::string what = e.what();
-    if (!statement_timeout_ && what.find("statement timeout") == std::string::npos) {
+    if (!statement_timeout_ && what.find("statement timeout") == std::string::npos &&
+        what.find("max_statement_time") == std::string::npos) {
         if (const auto* st = dynamic_cast<const statement_timeout*>(&e))  // a cancel request: a plain database_error
             throw database_error(what, st->sql());
         return;

@@ -53,6 +53,10 @@ struct open_options {
     //  - PostgreSQL: SET statement_timeout. The server cancels a statement that runs
     //    longer, and eagerload throws eagerload::statement_timeout. Inside a
     //    transaction that aborts the transaction, as any failed statement does.
+    //  - MariaDB: SET SESSION max_statement_time. The server interrupts a longer
+    //    statement (error 1969) and eagerload throws eagerload::statement_timeout.
+    //    Inside a transaction only that statement fails: MariaDB does not abort the
+    //    transaction, and commit() commits the other writes (as on SQLite).
     //  - SQLite: the busy timeout (PRAGMA busy_timeout): how long a statement waits for
     //    a lock another connection holds (default 30 s) before it fails with "database
     //    is locked" (a database_error). A statement that is slow by itself is not

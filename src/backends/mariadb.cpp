@@ -13,6 +13,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 
@@ -164,6 +165,15 @@ public:
              "NO_BACKSLASH_ESCAPES', time_zone = '+00:00'";
     }
 
+    // max_statement_time is in seconds, to the microsecond: the server interrupts a
+    // longer statement with error 1969 (ER_STATEMENT_TIMEOUT), which error_state() maps
+    // to PostgreSQL's 57014 so that the common code says statement_timeout.
+    bool set_statement_timeout(soci::session& s, std::chrono::milliseconds limit) const override {
+        const long long ms = limit.count();
+        s << "SET SESSION max_statement_time = " + std::to_string(ms / 1000) + "." + std::to_string(1000 + ms % 1000).substr(1);
+        return true;
+    }
+
     // MariaDB cannot name the isolation level in START TRANSACTION: SET TRANSACTION
     // sets it for the next transaction only. A load's snapshot (REPEATABLE READ, read
     // only) starts its consistent read at once, not at its first SELECT.
@@ -266,6 +276,7 @@ public:
         case 1062: return "23505";                                // ER_DUP_ENTRY
         case 1216: case 1217: case 1451: case 1452: return "23503";  // ER_(NO_REFERENCED|ROW_IS_REFERENCED)*
         case 1048: case 1364: return "23502";                     // ER_BAD_NULL_ERROR, ER_NO_DEFAULT_FOR_FIELD
+        case 1969: return "57014";                                // ER_STATEMENT_TIMEOUT (max_statement_time)
         default: return {};
         }
     }

@@ -11,6 +11,7 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 
+#include "../support/backend.hpp"
 #include "../support/models.hpp"
 #include "eagerload/counter.hpp"
 #include "eagerload/detail/execute.hpp"
@@ -365,6 +366,39 @@ TEST_CASE("statement_timeout: PostgreSQL cancels a longer statement and eagerloa
 
     auto unlimited = database::postgresql(s.target());  // other handles are not limited
     detail::execute(unlimited, "DO $$BEGIN PERFORM pg_sleep(0.4); END$$");
+}
+
+TEST_CASE("statement_timeout: MariaDB interrupts a longer statement (max_statement_time) and eagerload says statement_timeout [mariadb]") {
+    eagerload_test::context ctx(dialect::mariadb);
+    seed(ctx.db);
+    open_options o;
+    o.statement_timeout = std::chrono::milliseconds(250);
+    auto db = ctx.open(o);
+    const std::string sleep3 = "SELECT SLEEP(3)";
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        (void)detail::fetch_scalar(db, sleep3, {});
+        FAIL("expected a statement_timeout");
+    } catch (const statement_timeout& e) {
+        const std::string what = e.what();
+        CHECK(what.find("statement_timeout (250 ms)") != std::string::npos);
+        CHECK(what.find("mariadb database") != std::string::npos);
+        CHECK(e.sql() == sleep3);
+    }
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2500));
+    CHECK(select<Shelf>().count(db) == 2);  // the session is fine afterwards
+    CHECK(books_loaded(db) == 3);
+
+    {  // inside a transaction only the statement fails; the transaction goes on
+        transaction tx(db);
+        insert(db, Shelf{3, "c"});
+        CHECK_THROWS_AS(detail::fetch_scalar(db, sleep3, {}), statement_timeout);
+        tx.commit();
+    }
+    CHECK(select<Shelf>().count(db) == 3);
+
+    auto unlimited = ctx.open(open_options{});  // other handles are not limited
+    CHECK(detail::fetch_scalar(unlimited, "SELECT SLEEP(0.4)", {}) == 0);
 }
 
 TEST_CASE("statement_timeout on SQLite bounds the wait for another connection's lock [sqlite]") {
