@@ -9,6 +9,7 @@
 
 #include "../support/backend.hpp"
 #include "../support/models.hpp"
+#include "eagerload/detail/execute.hpp"
 #include "eagerload/errors.hpp"
 #include "eagerload/insert.hpp"
 #include "eagerload/relation.hpp"
@@ -346,4 +347,54 @@ EAGERLOAD_TEST("a deadlock victim's transaction: later statements and commit() t
     REQUIRE(users.size() == 2);  // the victim's later insert is not there
     CHECK(users[0].name == "by " + std::to_string(winner_first));
     CHECK(users[1].name == "by " + std::to_string(winner_first));
+}
+
+EAGERLOAD_TEST("a lock wait timeout inside a transaction: commit() commits what is left, or throws; never a silent loss") {
+    if (!ctx.quirks().row_level_locks) {
+        MESSAGE("no row-level locks on this backend: a writer waits for the database lock (statement_timeout)");
+        return;
+    }
+    create_table<User>(db);
+    insert(db, User{1, "a", "a@x", {}});
+    auto waiter = ctx.open(1);
+    detail::execute(waiter, ctx.quirks().lock_wait_one_second);
+    {
+        transaction holder(db);  // holds row 1 until the end of the block
+        update<User>().set<&User::name>("held").where(col<&User::id> == 1).execute(db);
+        bool timed_out = false, names_statement = false, committed = false, commit_aborted = false;
+        std::string unexpected;
+        std::thread t([&] {
+            try {
+                transaction tx(waiter);
+                insert(waiter, User{2, "before", "before@x", {}});
+                try {
+                    update<User>().set<&User::name>("waited").where(col<&User::id> == 1).execute(waiter);
+                } catch (const database_error& e) {  // caught by the caller, who goes on
+                    timed_out = true;
+                    names_statement = std::string(e.what()).find("UPDATE") != std::string::npos;
+                }
+                try {
+                    tx.commit();
+                    committed = true;
+                } catch (const transaction_aborted&) {
+                    commit_aborted = true;
+                }
+            } catch (const std::exception& e) {
+                unexpected = e.what();
+            }
+        });
+        t.join();
+        CAPTURE(unexpected);
+        CHECK(unexpected.empty());
+        CHECK(timed_out);
+        CHECK(names_statement);
+        // PostgreSQL aborted the transaction (the insert is gone, and commit() says so);
+        // MariaDB undid only the timed-out statement, and the insert commits.
+        CHECK(commit_aborted == ctx.quirks().failed_statement_aborts_transaction);
+        CHECK(committed != commit_aborted);
+        holder.commit();
+    }
+    const auto users = select<User>().order_by(asc<&User::id>).all(db);
+    REQUIRE(users.size() == (ctx.quirks().failed_statement_aborts_transaction ? 1u : 2u));
+    CHECK(users[0].name == "held");
 }

@@ -54,6 +54,10 @@ struct backend_quirks {
     // opposite order deadlock, and the database rolls one back (PostgreSQL, MariaDB/InnoDB).
     // SQLite has one writer at a time.
     bool row_level_locks;
+    // The statement that bounds this session's wait for another transaction's row lock
+    // to one second (row_level_locks only): PostgreSQL's lock_timeout (SQLSTATE 55P03),
+    // MariaDB's innodb_lock_wait_timeout (error 1205, the statement alone rolled back).
+    const char* lock_wait_one_second;
     // The 64-bit integer key type in hand-written DDL, as the database's own tools write
     // it: SQLite's `INTEGER PRIMARY KEY` (a rowid alias, 64-bit; SOCI read it through 32
     // bits), BIGINT elsewhere (PostgreSQL's integer is 32-bit).
