@@ -1,11 +1,12 @@
-// The story's dashboard (examples/dashboard) loaded naively (N+1), eagerly and by
-// hand-written SOCI, across
+// The story's dashboard (examples/dashboard) loaded naively (N+1), eagerly, by
+// hand-written SOCI and, on PostgreSQL, by hand-written raw libpq (the C floor), across
 //
 //   backend   sqlite (a temporary file) | postgresql ($EAGERLOAD_BENCH_POSTGRES, a libpq
 //             key=value conninfo; skipped with a note on stderr when unset)
 //   scale     default (tasks_per_project 50) | 10x (tasks_per_project 500)
 //   variant   full | limited (top 10 tasks per project, top 5 comments per task)
-//   strategy  naive | eager | handwritten
+//   strategy  naive | eager | handwritten | libpq (PostgreSQL only: prepared statements on
+//             a PQconnectdb connection of its own, from the same conninfo)
 //   rtt       PostgreSQL: rtt0 (loopback) and rtt0.5 (through latency_proxy, 250 us each
 //             way); SQLite is in-process: always rtt0
 //
@@ -108,12 +109,14 @@ struct dataset {
     dashboard::config cfg;
     dashboard::row_counts counts{};
     std::unique_ptr<eagerload::database> direct, delayed;  // delayed: PostgreSQL through the proxy
-    reference refs[2][3];                                  // [variant][strategy]
+    // PostgreSQL: the libpq strategy's own connections (direct, through the proxy).
+    std::unique_ptr<dashboard::libpq_connection> pq_direct, pq_delayed;
+    reference refs[2][4];                                  // [variant][strategy]
     std::string sqlite_path, pg_schema;
 };
 
 const std::vector<variant> variants{variant::full, variant::limited};
-const std::vector<strategy> strategies{strategy::naive, strategy::eager, strategy::handwritten};
+const std::vector<strategy> strategies{strategy::naive, strategy::eager, strategy::handwritten, strategy::libpq};
 
 std::string bench_name(const std::string& backend, const std::string& scale, variant v, strategy s,
                        const std::string& rtt) {
@@ -163,17 +166,18 @@ void fill(dataset& d) {
                      d.counts.comments, s));
 }
 
-// Every wanted strategy (and always eager and hand-written, which are cheap) builds the
+// Every wanted strategy (and always eager, hand-written and libpq, which are cheap) builds the
 // same dashboard as eager, in both variants. Records each one's statements and time.
 void check(dataset& d, const std::vector<std::string>& rtts) {
     for (variant v : variants) {
         std::string reference_json;
-        for (strategy s : {strategy::eager, strategy::handwritten, strategy::naive}) {
+        for (strategy s : {strategy::eager, strategy::handwritten, strategy::libpq, strategy::naive}) {
+            if (s == strategy::libpq && !d.pq_direct) continue;  // PostgreSQL only
             bool wanted = s != strategy::naive;
             for (const auto& rtt : rtts) wanted = wanted || selected(bench_name(d.backend, d.scale, v, s, rtt) + "/real_time");
             if (!wanted) continue;
             const auto t0 = std::chrono::steady_clock::now();
-            const dashboard::result r = dashboard::load(s, v, *d.direct, d.cfg.user_id);
+            const dashboard::result r = dashboard::load(s, v, *d.direct, d.cfg.user_id, d.pq_direct.get());
             reference& ref = d.refs[static_cast<int>(v)][static_cast<int>(s)];
             ref.seconds = seconds_d(std::chrono::steady_clock::now() - t0).count();
             ref.statements = r.statements;
@@ -209,6 +213,7 @@ void check(dataset& d, const std::vector<std::string>& rtts) {
 struct bench_case {
     const dataset* data;
     const eagerload::database* db;
+    dashboard::libpq_connection* pq;  // the libpq strategy's connection on the same path
     variant v;
     strategy s;
     double estimate_seconds;  // one load; < 0: unknown
@@ -236,7 +241,7 @@ void run(benchmark::State& state, const bench_case& c) {
     std::size_t statements = 0, rows = 0;
     benchmark::IterationCount i = 0;
     for (auto _ : state) {
-        dashboard::result r = dashboard::load(c.s, c.v, *c.db, c.data->cfg.user_id);
+        dashboard::result r = dashboard::load(c.s, c.v, *c.db, c.data->cfg.user_id, c.pq);
         statements = r.statements;
         rows = count_rows(r.dashboard);
         benchmark::DoNotOptimize(r.dashboard.data());
@@ -385,9 +390,13 @@ int main(int argc, char** argv) {
                 scale_keys["options"] = options + " -c search_path=" + d->pg_schema;
                 const std::string conninfo = pg_format_conninfo(scale_keys);
                 d->direct = std::make_unique<eagerload::database>(eagerload::database::open("postgresql:" + conninfo));
-                if (want_d)
+                d->pq_direct = std::make_unique<dashboard::libpq_connection>(conninfo);
+                if (want_d) {
                     d->delayed = std::make_unique<eagerload::database>(
                         eagerload::database::open("postgresql:" + pg_conninfo_through(conninfo, proxy->port())));
+                    d->pq_delayed =
+                        std::make_unique<dashboard::libpq_connection>(pg_conninfo_through(conninfo, proxy->port()));
+                }
                 datasets.push_back(std::move(d));
                 fill(*datasets.back());
                 if (want_d && pg_statement_extra_seconds == 0) {
@@ -421,13 +430,16 @@ int main(int argc, char** argv) {
             struct path {
                 std::string rtt;
                 const eagerload::database* db;
+                dashboard::libpq_connection* pq;
                 double rtt_ms;
             };
-            std::vector<path> paths{{"rtt0", d->direct.get(), 0}};
-            if (d->delayed) paths.push_back({delayed_rtt_name, d->delayed.get(), 2 * one_way_delay.count() / 1000.0});
+            std::vector<path> paths{{"rtt0", d->direct.get(), d->pq_direct.get(), 0}};
+            if (d->delayed)
+                paths.push_back({delayed_rtt_name, d->delayed.get(), d->pq_delayed.get(), 2 * one_way_delay.count() / 1000.0});
             for (const path& p : paths) {
                 for (variant v : variants) {
                     for (strategy s : strategies) {
+                        if (s == strategy::libpq && !p.pq) continue;  // PostgreSQL only
                         const reference& ref = d->refs[static_cast<int>(v)][static_cast<int>(s)];
                         double estimate = -1;
                         if (ref.measured) {
@@ -435,8 +447,8 @@ int main(int argc, char** argv) {
                             if (p.db == d->delayed.get())
                                 estimate += double(ref.statements) * pg_statement_extra_seconds;
                         }
-                        const bench_case c{d.get(), p.db, v, s, s == strategy::naive ? estimate : -1, repetitions, max_seconds,
-                                           p.rtt_ms};
+                        const bench_case c{d.get(), p.db, p.pq, v, s, s == strategy::naive ? estimate : -1, repetitions,
+                                           max_seconds, p.rtt_ms};
                         benchmark::RegisterBenchmark(bench_name(d->backend, d->scale, v, s, p.rtt).c_str(),
                                                      [c](benchmark::State& st) { run(st, c); })
                             ->UseRealTime()
@@ -455,6 +467,8 @@ int main(int argc, char** argv) {
 
     // Close every session before the proxy goes, then remove the data.
     for (auto& d : datasets) {
+        d->pq_delayed.reset();
+        d->pq_direct.reset();
         d->delayed.reset();
         d->direct.reset();
     }

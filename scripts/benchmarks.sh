@@ -4,7 +4,9 @@
 # Builds the benchmarks (build-bench/, Release), starts a throwaway PostgreSQL on a free
 # loopback port (stopped and deleted at exit), and runs
 #   bench_dashboard          the story's dashboard: 3 strategies x 2 backends x 2 scales x
-#                            2 variants (x 2 round trips on PostgreSQL), 5 repetitions
+#                            2 variants (x 2 round trips on PostgreSQL, where a 4th strategy,
+#                            raw libpq with prepared statements, gives the eager/libpq
+#                            column), 5 repetitions
 #   bench_prefetch_scaling   the cost of one prefetch level per child row, by child count
 #   bench_fetch_paths        rows into structs: eagerload against raw SOCI/libpq/sqlite3
 #   bench_huge_input         one prefetch level at 10k/100k/1M child rows (100k with
@@ -14,7 +16,8 @@
 #                            with --quick)
 #   bench_load_test          dashboards/s and server CPU per dashboard under 1-64 client
 #                            threads, at 0 and 0.5 ms RTT (shared pool and per-thread pools)
-#   examples/dashboard       the side-by-side program, PostgreSQL and SQLite, both variants
+#   examples/dashboard       the side-by-side program, PostgreSQL (with its libpq strategy)
+#                            and SQLite, both variants
 #   fuzz                     every libFuzzer target for 60 s (10 s with --quick), through
 #                            scripts/fuzz.sh (runnable alone: bash scripts/fuzz.sh [SECONDS])
 # then writes the raw outputs to DIR/data/ (JSON, the programs' stdout, machine.txt),
@@ -148,6 +151,7 @@ echo "==> examples/dashboard"
 EXAMPLE_REPEAT=7
 [ "$QUICK" -eq 1 ] && EXAMPLE_REPEAT=3
 for variant in full limited; do
+  # --strategy all (the default) includes libpq on PostgreSQL.
   "$BENCH_BUILD_DIR/examples/dashboard" --postgres "$CONNINFO" --variant "$variant" --repeat "$EXAMPLE_REPEAT" \
     --summary-json "$DATA/example_postgresql_${variant}.json" | tee "$DATA/example_postgresql_${variant}.txt"
   "$BENCH_BUILD_DIR/examples/dashboard" --variant "$variant" --repeat "$EXAMPLE_REPEAT" \

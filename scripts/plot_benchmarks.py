@@ -27,8 +27,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 STRATEGIES = ["naive", "eager", "handwritten"]
-COLORS = {"naive": "#d62728", "eager": "#1f77b4", "handwritten": "#2ca02c"}
-MARKERS = {"naive": "o", "eager": "s", "handwritten": "^"}
+# The dashboard's strategies: the three above, and on PostgreSQL raw libpq (the C floor).
+DASH_STRATEGIES = STRATEGIES + ["libpq"]
+COLORS = {"naive": "#d62728", "eager": "#1f77b4", "handwritten": "#2ca02c", "libpq": "#9467bd"}
+MARKERS = {"naive": "o", "eager": "s", "handwritten": "^", "libpq": "v"}
 BACKENDS = ["sqlite", "postgresql"]
 BACKEND_TITLE = {"sqlite": "SQLite (embedded, in-process)", "postgresql": "PostgreSQL (loopback)"}
 TIME_SCALE = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
@@ -189,9 +191,9 @@ def plot_dashboard(data, sizes, out):
             return
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         # eager and handwritten often coincide (4 statements): hand-written drawn smaller, on top
-        size = {"naive": 7, "eager": 9, "handwritten": 5}[strategy]
+        size = {"naive": 7, "eager": 9, "handwritten": 5, "libpq": 5}[strategy]
         ax.plot(xs, ys, styles.get(variant, ":"), color=COLORS[strategy], marker=MARKERS[strategy], label=label,
-                markersize=size, zorder={"naive": 2, "eager": 3, "handwritten": 4}[strategy])
+                markersize=size, zorder={"naive": 2, "eager": 3, "handwritten": 4, "libpq": 4}[strategy])
         for x, y, est, _ in pts:
             if est:  # an estimate (the benchmark was skipped as too slow): hollow marker
                 ax.plot([x], [y], MARKERS[strategy], markersize=12, markerfacecolor="white",
@@ -226,7 +228,7 @@ def plot_dashboard(data, sizes, out):
     # 1. statements per dashboard vs data size
     fig, axes = plt.subplots(1, len(backends), figsize=(5.6 * len(backends), 5.0), squeeze=False)
     for ax, backend in zip(axes[0], backends):
-        for strategy in STRATEGIES:
+        for strategy in DASH_STRATEGIES:
             for variant in variants:
                 draw(ax, series(backend, variant, strategy, "rtt0", "statements"), strategy, variant,
                      f"{strategy}, {variant}")
@@ -250,7 +252,7 @@ def plot_dashboard(data, sizes, out):
     panels = [(b, r) for b in backends for r in sorted({k[4] for k in data if k[0] == b}, key=rtt_ms)]
     fig, axes = plt.subplots(1, len(panels), figsize=(5.0 * len(panels), 5.2), squeeze=False)
     for ax, (backend, rtt) in zip(axes[0], panels):
-        for strategy in STRATEGIES:
+        for strategy in DASH_STRATEGIES:
             for variant in variants:
                 draw(ax, series(backend, variant, strategy, rtt, "ms"), strategy, variant, f"{strategy}, {variant}")
         ax.set_xscale("log")
@@ -282,24 +284,27 @@ def dashboard_tables(data, sizes):
                                  rtt_ms(k[3])))
     reps = sorted({r["repetitions"] for r in data.values() if r["repetitions"]})
     lines.append(f"### Dashboard load (bench_dashboard; median of {'/'.join(map(str, reps)) or '?'} repetitions)\n")
-    lines.append("Wall time per dashboard in ms. naive/eager and eager/handwritten are ratios of the medians; "
+    lines.append("Wall time per dashboard in ms. naive/eager, eager/handwritten and eager/libpq (PostgreSQL: raw "
+                 "libpq with prepared statements, the C floor) are ratios of the medians; "
                  "`~` marks a naive load that was too slow to run at that size and round trip (its time is "
                  "bench_dashboard's estimate: statements x measured time per statement).\n")
     rows = []
     for backend, scale, variant, rtt in keys:
-        rec = {s: data.get((backend, scale, variant, s, rtt)) for s in STRATEGIES}
-        ms = {s: (rec[s]["ms"] if rec[s] else None) for s in STRATEGIES}
-        est = {s: bool(rec[s] and rec[s]["estimated"]) for s in STRATEGIES}
-        st = {s: (rec[s]["statements"] if rec[s] else None) for s in STRATEGIES}
+        rec = {s: data.get((backend, scale, variant, s, rtt)) for s in DASH_STRATEGIES}
+        ms = {s: (rec[s]["ms"] if rec[s] else None) for s in DASH_STRATEGIES}
+        est = {s: bool(rec[s] and rec[s]["estimated"]) for s in DASH_STRATEGIES}
+        st = {s: (rec[s]["statements"] if rec[s] else None) for s in DASH_STRATEGIES}
         dash_rows = next((rec[s]["rows"] for s in ("eager", "handwritten", "naive") if rec[s] and rec[s]["rows"]), None)
         rows.append([backend, scale, fmt_int(dataset_rows(sizes, backend, scale)), variant,
                      "–" if backend == "sqlite" else rtt_label(rtt), fmt_int(dash_rows),
-                     " / ".join(fmt_int(st[s]) for s in STRATEGIES),
+                     " / ".join(fmt_int(st[s]) for s in DASH_STRATEGIES),
                      fmt_ms(ms["naive"], est["naive"]), fmt_ms(ms["eager"]), fmt_ms(ms["handwritten"]),
-                     fmt_ratio(ms["naive"], ms["eager"], est["naive"]), fmt_ratio(ms["eager"], ms["handwritten"])])
+                     fmt_ms(ms["libpq"]),
+                     fmt_ratio(ms["naive"], ms["eager"], est["naive"]), fmt_ratio(ms["eager"], ms["handwritten"]),
+                     fmt_ratio(ms["eager"], ms["libpq"])])
     lines.append(md_table(["backend", "scale", "db rows", "variant", "round trip", "dashboard rows",
-                           "statements n / e / h", "naive ms", "eager ms", "handwritten ms", "naive/eager",
-                           "eager/handwritten"], rows))
+                           "statements n / e / h / l", "naive ms", "eager ms", "handwritten ms", "libpq ms",
+                           "naive/eager", "eager/handwritten", "eager/libpq"], rows))
     return "\n".join(lines)
 
 
@@ -495,16 +500,17 @@ def example_table(data_dir):
         if not recs:
             continue
         variant = next(iter(recs.values()))["variant"]
-        ms = {s: recs[s]["median_ms"] if s in recs else None for s in STRATEGIES}
+        ms = {s: recs[s]["median_ms"] if s in recs else None for s in DASH_STRATEGIES}
         rows.append([backend, variant, " / ".join(fmt_int(recs[s]["statements"]) if s in recs else "–"
-                                                   for s in STRATEGIES),
-                     fmt_ms(ms["naive"]), fmt_ms(ms["eager"]), fmt_ms(ms["handwritten"]),
-                     fmt_ratio(ms["naive"], ms["eager"]), fmt_ratio(ms["eager"], ms["handwritten"])])
+                                                   for s in DASH_STRATEGIES),
+                     fmt_ms(ms["naive"]), fmt_ms(ms["eager"]), fmt_ms(ms["handwritten"]), fmt_ms(ms["libpq"]),
+                     fmt_ratio(ms["naive"], ms["eager"]), fmt_ratio(ms["eager"], ms["handwritten"]),
+                     fmt_ratio(ms["eager"], ms["libpq"])])
     if not rows:
         return ""
     return ("### The side-by-side program (examples/dashboard, default data, median of its runs)\n\n" +
-            md_table(["backend", "variant", "statements n / e / h", "naive ms", "eager ms", "handwritten ms",
-                      "naive/eager", "eager/handwritten"], rows))
+            md_table(["backend", "variant", "statements n / e / h / l", "naive ms", "eager ms", "handwritten ms",
+                      "libpq ms", "naive/eager", "eager/handwritten", "eager/libpq"], rows))
 
 
 def fetch_paths_table(path):
@@ -556,6 +562,21 @@ def targets(dash, load_rows):
                     f"median {statistics.median(r for r, _ in ratios):.3f}x over {len(ratios)}; "
                     f"{sum(r <= 1.10 for r, _ in ratios)} of {len(ratios)} within 1.10x",
                     worst[0] <= 1.10)
+        # eager against the C floor (issue 10): PostgreSQL, full and limited, both scales.
+        ratios = []
+        for k, r in dash.items():
+            if k[0] != "postgresql" or k[3] != "eager" or k[2] not in ("full", "limited") or r["ms"] is None:
+                continue
+            lp = dash.get(k[:3] + ("libpq", k[4]))
+            if lp and lp["ms"]:
+                ratios.append((r["ms"] / lp["ms"], k))
+        if ratios:
+            worst = max(ratios)
+            row("eager time <= 1.30x libpq (postgresql, full and limited)",
+                f"worst {worst[0]:.3f}x ({worst[1][1]}, {worst[1][2]}, {rtt_label(worst[1][4])}); "
+                f"median {statistics.median(r for r, _ in ratios):.3f}x over {len(ratios)}; "
+                f"{sum(r <= 1.30 for r, _ in ratios)} of {len(ratios)} within 1.30x",
+                worst[0] <= 1.30)
         for rtt, goal in (("rtt0", 60), ("rtt0.5", 250)):
             n = dash.get(("postgresql", "default", "full", "naive", rtt))
             e = dash.get(("postgresql", "default", "full", "eager", rtt))

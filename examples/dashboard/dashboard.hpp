@@ -1,11 +1,12 @@
 #pragma once
 // The dashboard story as a reusable core: schema, a deterministic data generator,
-// the dashboard built three ways (naive N+1, eager, hand-written SOCI), and its
-// canonical JSON. Used by examples/dashboard, benchmarks/ and the load test.
+// the dashboard built four ways (naive N+1, eager, hand-written SOCI, and on PostgreSQL
+// hand-written raw libpq), and its canonical JSON. Used by examples/dashboard, benchmarks/ and the load test.
 #include <eagerload/database.hpp>
 #include <eagerload/timestamp.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,7 +27,7 @@ struct config {
 // summary: limited, plus each project's task count and each task's comment count (all of
 // them, not only those shown).
 enum class variant { full, limited, summary };
-enum class strategy { naive, eager, handwritten };
+enum class strategy { naive, eager, handwritten, libpq };
 const char* to_string(variant v);
 const char* to_string(strategy s);
 
@@ -64,8 +65,27 @@ struct result {
     view dashboard;
     std::size_t statements;
 };
-// The hand-written strategy runs raw SOCI on db.soci_pool(): the same sessions.
-result load(strategy s, variant v, const eagerload::database& db, std::int64_t user_id);
+// The libpq strategy's own connection (PostgreSQL only): PQconnectdb from the same
+// connection string as the database (libpq key=value or URI), each statement prepared
+// on its first use on this connection. Not thread-safe; libpq's headers stay out.
+class libpq_connection {
+public:
+    explicit libpq_connection(const std::string& conninfo);
+    ~libpq_connection();
+    libpq_connection(const libpq_connection&) = delete;
+    libpq_connection& operator=(const libpq_connection&) = delete;
+    struct state;
+    state& get() noexcept { return *state_; }
+
+private:
+    std::unique_ptr<state> state_;
+};
+result load_libpq(variant v, libpq_connection& pq, std::int64_t user_id);
+
+// The hand-written strategy runs raw SOCI on db.soci_pool(): the same sessions. The
+// libpq strategy runs on `pq` (std::invalid_argument without one).
+result load(strategy s, variant v, const eagerload::database& db, std::int64_t user_id,
+            libpq_connection* pq = nullptr);
 
 // Keyed pages of the eager strategy: `size` projects after the one `token` names ("":
 // the first page), and the token of the next page (none after the last page).

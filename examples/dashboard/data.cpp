@@ -24,6 +24,7 @@ const char* to_string(strategy s) {
     case strategy::naive: return "naive";
     case strategy::eager: return "eager";
     case strategy::handwritten: return "handwritten";
+    case strategy::libpq: return "libpq";
     }
     return "?";
 }

@@ -242,11 +242,14 @@ result load_handwritten(variant v, const eagerload::database& db, std::int64_t u
 result load_naive(variant v, const eagerload::database& db, std::int64_t user_id);
 result load_eager(variant v, const eagerload::database& db, std::int64_t user_id);
 
-result load(strategy st, variant v, const eagerload::database& db, std::int64_t user_id) {
+result load(strategy st, variant v, const eagerload::database& db, std::int64_t user_id, libpq_connection* pq) {
     switch (st) {
     case strategy::naive: return load_naive(v, db, user_id);
     case strategy::eager: return load_eager(v, db, user_id);
     case strategy::handwritten: return load_handwritten(v, db, user_id);
+    case strategy::libpq:
+        if (!pq) throw std::invalid_argument("the libpq strategy needs its own connection (PostgreSQL only)");
+        return load_libpq(v, *pq, user_id);
     }
     throw std::invalid_argument("unknown strategy");
 }

@@ -1,9 +1,10 @@
-// dashboard: the story's page, loaded naively (N+1), eagerly, and by hand-written
-// SOCI, timed side by side on the same database, with a check that all three build
-// the same dashboard.
+// dashboard: the story's page, loaded naively (N+1), eagerly, by hand-written SOCI and,
+// on PostgreSQL, by hand-written raw libpq (prepared statements on a connection of its
+// own, the C floor), timed side by side on the same database, with a check that all of
+// them build the same dashboard.
 //
 //   dashboard [--sqlite PATH | --postgres CONNINFO | --mariadb CONN] [--no-generate] [--user ID]
-//             [--variant full|limited|summary] [--strategy naive|eager|handwritten|all]
+//             [--variant full|limited|summary] [--strategy naive|eager|handwritten|libpq|all]
 //             [--repeat N] [--json FILE] [--summary-json FILE]
 //             [--tasks-per-project N] [--comments-per-task N]
 //             [--page-size N] [--after TOKEN] [--next-token FILE] [--statement-cache N]
@@ -27,6 +28,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,7 +43,9 @@ namespace {
 [[noreturn]] void usage(const std::string& problem) {
     std::fprintf(stderr,
                  "dashboard: %s\nusage: dashboard [--sqlite PATH | --postgres CONNINFO | --mariadb CONN] [--no-generate]\n"
-                 "                 [--user ID] [--variant full|limited|summary] [--strategy naive|eager|handwritten|all]\n"
+                 "                 [--user ID] [--variant full|limited|summary]\n"
+                 "                 [--strategy naive|eager|handwritten|libpq|all]  (libpq: --postgres only; all\n"
+                 "                 includes it there)\n"
                  "                 [--repeat N]"
                  " [--json FILE] [--summary-json FILE] [--tasks-per-project N] [--comments-per-task N]\n"
                  "                 [--page-size N] [--after TOKEN] [--next-token FILE] [--statement-cache N]\n"
@@ -67,7 +71,7 @@ void write_file(const std::string& path, const std::string& text) {
 
 int main(int argc, char** argv) try {
     using namespace dashboard;
-    std::string url, sqlite_path, json_path, summary_path;
+    std::string url, sqlite_path, json_path, summary_path, pg_conninfo;
     bool generate_data = true;
     std::int64_t user = 1;
     variant v = variant::limited;
@@ -75,7 +79,7 @@ int main(int argc, char** argv) try {
     int repeat = 5;
     config cfg;
     // Keyed pages and the statement cache.
-    bool paged = false, strategy_given = false;
+    bool paged = false, strategy_given = false, all = true;
     std::size_t page_size = 20;
     std::string after, next_token_path;
     eagerload::open_options options;
@@ -87,7 +91,7 @@ int main(int argc, char** argv) try {
             return argv[++i];
         };
         if (a == "--sqlite") sqlite_path = value(), url = "sqlite:" + sqlite_path;
-        else if (a == "--postgres") url = std::string("postgresql:") + value();
+        else if (a == "--postgres") pg_conninfo = value(), url = "postgresql:" + pg_conninfo;
         else if (a == "--mariadb") url = std::string("mariadb:") + value();  // "db=D user=U host=H port=P"
         else if (a == "--no-generate") generate_data = false;
         else if (a == "--detect") detect = true;
@@ -113,22 +117,28 @@ int main(int argc, char** argv) try {
         } else if (a == "--strategy") {
             const std::string_view s = value();
             strategy_given = true;
-            if (s == "all") strategies = {strategy::naive, strategy::eager, strategy::handwritten};
+            all = s == "all";
+            if (all) strategies = {strategy::naive, strategy::eager, strategy::handwritten};
             else if (s == "naive") strategies = {strategy::naive};
             else if (s == "eager") strategies = {strategy::eager};
             else if (s == "handwritten") strategies = {strategy::handwritten};
+            else if (s == "libpq") strategies = {strategy::libpq};
             else usage(fmt::format("unknown strategy \"{}\"", s));
         } else if (a == "--help" || a == "-h") {
-            usage("the story's dashboard, three ways");
+            usage("the story's dashboard, three ways (four on PostgreSQL)");
         } else {
             usage(fmt::format("unknown option \"{}\"", a));
         }
     }
     cfg.user_id = user;
+    const bool libpq_wanted = std::find(strategies.begin(), strategies.end(), strategy::libpq) != strategies.end();
+    if (libpq_wanted && pg_conninfo.empty())
+        usage("the libpq strategy runs on PostgreSQL only: give --postgres CONNINFO");
     if (paged) {
         if (strategy_given && (strategies.size() != 1 || strategies[0] != strategy::eager))
             usage("--page-size, --after and --next-token page the eager strategy only");
         strategies = {strategy::eager};
+        all = false;
     }
 
     // Default: a fresh embedded SQLite database in a temporary file, removed at exit.
@@ -178,6 +188,12 @@ int main(int argc, char** argv) try {
         }
         return 0;
     }
+    // "all" on PostgreSQL: the C floor too, on its own connection (PQconnectdb from the
+    // same connection string).
+    if (all && !pg_conninfo.empty()) strategies.push_back(strategy::libpq);
+    std::unique_ptr<libpq_connection> pq;
+    if (std::find(strategies.begin(), strategies.end(), strategy::libpq) != strategies.end())
+        pq = std::make_unique<libpq_connection>(pg_conninfo);
     fmt::print("{} dashboard of user {} on {}, {} run(s) per strategy\n\n", to_string(v), user,
                eagerload::to_string(db.sql_dialect()), repeat);
     fmt::print("{:<12} {:>10} {:>11} {:>11} {:>9}\n", "strategy", "statements", "median ms", "min ms", "projects");
@@ -196,7 +212,7 @@ int main(int argc, char** argv) try {
                 last = std::move(p.page);
                 next_token = std::move(p.next_token);
             } else {
-                last = load(s, v, db, user);
+                last = load(s, v, db, user, pq.get());
             }
             times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         }

@@ -1,7 +1,8 @@
 // PostgreSQL: lists and bulk rows travel as array parameters (= ANY(CAST(:p AS
 // bigint[])), unnest(...)): one placeholder whatever the length, one SQL text per shape.
-// Rows are read natively with libpq on the connection SOCI opened (one PQexecParams,
-// text results parsed exactly by convert.hpp): SOCI's row path copies every value once
+// Rows are read natively with libpq on the connection SOCI opened (one PQexecParams or
+// PQexecPrepared round trip, rows streamed one PGresult each in single-row mode, text
+// results parsed exactly by convert.hpp): SOCI's row path copies every value once
 // more and cannot say which column a bad value was in.
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -230,15 +231,46 @@ struct pg_statement final : cached_statement {
     }
 };
 
+// A query's results as it streams them in single-row mode: one PGresult per row
+// (PGRES_SINGLE_TUPLE), then one with none (PGRES_TUPLES_OK) or an error, then nullptr.
+// What is left unread when it goes (a sink threw, a conversion failed) is read and
+// dropped, so the connection takes the next statement.
+class row_stream {
+public:
+    explicit row_stream(PGconn* conn) : conn_(conn) {}
+    row_stream(const row_stream&) = delete;
+    row_stream& operator=(const row_stream&) = delete;
+    ~row_stream() { finish(); }
+    PGresult* next() { return PQgetResult(conn_); }
+    void finish() noexcept {
+        while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+    }
+
+private:
+    PGconn* conn_;
+};
+
+// After a PQsend*: rows come one PGresult each, so a level of any size never sits in
+// one PGresult (at 1M rows that result was 122 MB, the largest part of a load's peak;
+// docs/reliability.md, "Huge input"). Measured against one PGresult (4 columns, median
+// of 41, loopback): 1,000 rows 0.49 ms against 0.38, 10,000 rows 6.1 against 9.5,
+// 1M rows 753 against 1,203 (the big result's allocations cost more than a PGresult
+// per row). A failure to switch (it cannot, right after a send) leaves one PGresult,
+// which read_rows() takes as well.
+void send_failed_unless(int sent, PGconn* conn, const std::string& sql) {
+    if (!sent) throw_result_error(conn, nullptr, sql);
+    PQsetSingleRowMode(conn);
+}
+
 // Runs `sql` as a prepared statement of the session's cache: PQprepare on first use,
-// then one PQexecPrepared round trip (parsed and planned once per session). A schema
-// change the statement cannot survive (0A000 "cached plan must not change result
-// type"; 26000, the statement is gone) drops it: outside a transaction it is prepared
-// again and run at once; inside one, which the failure aborted, stale_statement.
-PGresult* run_cached(soci::session& s, statement_cache& cache, const std::string& sql, const params& ps) {
-    PGconn* conn = connection(s);
+// then one PQexecPrepared round trip (parsed and planned once per session), its rows
+// streamed (row_stream). A schema change the statement cannot survive (0A000 "cached
+// plan must not change result type"; 26000, the statement is gone) drops it: outside a
+// transaction it is prepared again and run at once; inside one, which the failure
+// aborted, stale_statement. Returns the first result; `rows` streams the rest.
+PGresult* send_cached(PGconn* conn, statement_cache& cache, const std::string& sql, const params& ps,
+                      const text_params& v, row_stream& rows) {
     cache.use_connection(conn);
-    const text_params v(ps, sql);
     for (int attempt = 0;; ++attempt) {
         auto* kept = static_cast<pg_statement*>(cache.find(sql));
         if (kept) {
@@ -251,11 +283,15 @@ PGresult* run_cached(soci::session& s, statement_cache& cache, const std::string
             PQclear(prep);
             kept = static_cast<pg_statement*>(cache.insert(sql, std::move(fresh)));
         }
-        PGresult* res = PQexecPrepared(conn, kept->name.c_str(), static_cast<int>(ps.size()), v.values.data(), nullptr,
-                                       nullptr, 0);
-        if (PQresultStatus(res) == PGRES_TUPLES_OK) return res;
+        send_failed_unless(PQsendQueryPrepared(conn, kept->name.c_str(), static_cast<int>(ps.size()),
+                                               v.values.data(), nullptr, nullptr, 0),
+                           conn, sql);
+        PGresult* res = rows.next();
+        const ExecStatusType status = PQresultStatus(res);
+        if (status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) return res;
         const std::string_view state = error_field(res, PG_DIAG_SQLSTATE);
-        if (state != "0A000" && state != "26000") throw_result_error(conn, res, sql);
+        if (state != "0A000" && state != "26000") return res;  // read_rows() throws it
+        rows.finish();  // the connection is idle again: its transaction status is known
         const bool idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
         cache.erase(sql, idle);  // DEALLOCATE it where the connection still takes statements
         if (idle && attempt == 0) {
@@ -349,52 +385,81 @@ public:
 
     void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
                const batch_sink& sink, std::size_t batch_rows) const override {
-        read_rows(run(s, sql, ps, PGRES_TUPLES_OK), sql, columns, sink, batch_rows);
+        PGconn* conn = connection(s);
+        const text_params v(ps, sql);
+        const std::string text = dollar_placeholders(sql);
+        send_failed_unless(PQsendQueryParams(conn, text.c_str(), static_cast<int>(ps.size()), nullptr,
+                                             v.values.data(), nullptr, nullptr, 0),
+                           conn, sql);
+        row_stream rows(conn);
+        read_rows(conn, rows, rows.next(), sql, columns, sink, batch_rows);
     }
 
     void fetch_cached(soci::session& s, statement_cache* cache, const std::string& sql, const params& ps,
                       std::span<const column_source> columns, const batch_sink& sink,
                       std::size_t batch_rows) const override {
         if (!cache) return fetch(s, sql, ps, columns, sink, batch_rows);
-        read_rows(run_cached(s, *cache, sql, ps), sql, columns, sink, batch_rows);
+        PGconn* conn = connection(s);
+        const text_params v(ps, sql);
+        row_stream rows(conn);
+        PGresult* first = send_cached(conn, *cache, sql, ps, v, rows);
+        read_rows(conn, rows, first, sql, columns, sink, batch_rows);
     }
 
-    // Hands the rows of `res` (cleared here) to `sink`.
-    static void read_rows(PGresult* res, const std::string& sql, std::span<const column_source> columns,
-                          const batch_sink& sink, std::size_t batch_rows) {
-        const result_guard g{res};
-        const int nrows = PQntuples(g.res);
-        const int ncols = PQnfields(g.res);
-        check_column_count(static_cast<std::size_t>(ncols), columns, sql);
-        result_batch batch = make_batch(columns, std::min<std::size_t>(batch_rows, static_cast<std::size_t>(nrows)));
-        std::vector<Oid> oids(columns.size());
-        for (std::size_t c = 0; c < columns.size(); ++c) oids[c] = PQftype(g.res, static_cast<int>(c));
+    // Hands the rows of `first` and of every later result of `rows` (each cleared here)
+    // to `sink`, in batches of `batch_rows`: at most one row's PGresult and one batch are
+    // alive at a time.
+    static void read_rows(PGconn* conn, row_stream& rows, PGresult* first, const std::string& sql,
+                          std::span<const column_source> columns, const batch_sink& sink, std::size_t batch_rows) {
+        result_batch batch;
+        std::vector<Oid> oids;
+        bool started = false, complete = false;
         std::string raw;
-        for (int row = 0; row < nrows; ++row) {
-            const std::size_t r = batch.rows;
-            for (int c = 0; c < ncols; ++c) {
-                column_data& col = batch.columns[static_cast<std::size_t>(c)];
-                col.nulls[r] = PQgetisnull(g.res, row, c) != 0;
-                if (col.nulls[r]) continue;
-                const std::string_view v(PQgetvalue(g.res, row, c), static_cast<std::size_t>(PQgetlength(g.res, row, c)));
-                const Oid oid = oids[static_cast<std::size_t>(c)];
-                bool ok;
-                if (oid == bytea_oid && col.type == col_type::bytes) ok = decode_bytea(v, raw) && store_bytes(col, r, raw);
-                else if (oid == real_oid) ok = store_float_text(col, r, v);  // real prints its float's shortest text
-                else ok = store_text(col, r, v);
-                if (!ok) {
-                    const column_source& src = columns[static_cast<std::size_t>(c)];
-                    const std::string_view key =
-                        src.key < columns.size() ? std::string_view(PQgetvalue(g.res, row, static_cast<int>(src.key)))
-                                                 : std::string_view();
-                    throw_conversion(src, key, v, type_name(oids[static_cast<std::size_t>(c)]));
+        for (PGresult* res = first; res; res = rows.next()) {
+            const ExecStatusType status = PQresultStatus(res);
+            if (status != PGRES_SINGLE_TUPLE && status != PGRES_TUPLES_OK) throw_result_error(conn, res, sql);
+            complete = status == PGRES_TUPLES_OK;
+            const result_guard g{res};
+            const int nrows = PQntuples(res);
+            const int ncols = PQnfields(res);
+            if (!started) {
+                check_column_count(static_cast<std::size_t>(ncols), columns, sql);
+                // One result with every row (single-row mode refused): a batch no larger than it.
+                const std::size_t size = status == PGRES_TUPLES_OK ? static_cast<std::size_t>(nrows) : batch_rows;
+                batch = make_batch(columns, std::min<std::size_t>(batch_rows, size));
+                oids.resize(columns.size());
+                for (std::size_t c = 0; c < columns.size(); ++c) oids[c] = PQftype(res, static_cast<int>(c));
+                started = true;
+            }
+            for (int row = 0; row < nrows; ++row) {
+                const std::size_t r = batch.rows;
+                for (int c = 0; c < ncols; ++c) {
+                    column_data& col = batch.columns[static_cast<std::size_t>(c)];
+                    col.nulls[r] = PQgetisnull(res, row, c) != 0;
+                    if (col.nulls[r]) continue;
+                    const std::string_view v(PQgetvalue(res, row, c), static_cast<std::size_t>(PQgetlength(res, row, c)));
+                    const Oid oid = oids[static_cast<std::size_t>(c)];
+                    bool ok;
+                    if (oid == bytea_oid && col.type == col_type::bytes) ok = decode_bytea(v, raw) && store_bytes(col, r, raw);
+                    else if (oid == real_oid) ok = store_float_text(col, r, v);  // real prints its float's shortest text
+                    else ok = store_text(col, r, v);
+                    if (!ok) {
+                        const column_source& src = columns[static_cast<std::size_t>(c)];
+                        const std::string_view key =
+                            src.key < columns.size() ? std::string_view(PQgetvalue(res, row, static_cast<int>(src.key)))
+                                                     : std::string_view();
+                        throw_conversion(src, key, v, type_name(oid));
+                    }
+                }
+                if (++batch.rows == batch_rows) {
+                    sink(batch);
+                    batch.rows = 0;
                 }
             }
-            if (++batch.rows == batch_rows) {
-                sink(batch);
-                batch.rows = 0;
-            }
         }
+        // Every stream ends in PGRES_TUPLES_OK or an error; anything else is a broken
+        // connection, never a short result.
+        if (!complete) throw_result_error(conn, nullptr, sql);
         if (batch.rows > 0) sink(batch);
     }
 

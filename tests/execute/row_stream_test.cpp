@@ -1,0 +1,212 @@
+// Rows arrive in batches (and, on PostgreSQL, one libpq result per row: a level never
+// sits whole in one PGresult). Every row crosses whole, NULLs and text included, at
+// every batch boundary; a connection lost in the middle of a level's rows throws
+// connection_error and nothing of the graph escapes; the session is replaced.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../support/backend.hpp"
+#include "eagerload/detail/execute.hpp"
+#include "eagerload/errors.hpp"
+#include "eagerload/insert.hpp"
+#include "eagerload/relation.hpp"
+#include "eagerload/schema.hpp"
+#include "eagerload/select.hpp"
+#include "scratch.hpp"
+
+namespace stream {
+struct Bin {
+    std::int64_t id;
+    std::string label;
+};
+struct Item {
+    std::int64_t id;
+    std::int64_t bin_id;
+    std::string title;
+    std::optional<std::string> note;
+    std::optional<std::int64_t> weight;
+    bool operator==(const Item&) const = default;
+};
+}  // namespace stream
+BOOST_HANA_ADAPT_STRUCT(stream::Bin, id, label);
+BOOST_HANA_ADAPT_STRUCT(stream::Item, id, bin_id, title, note, weight);
+template <>
+struct eagerload::model<stream::Bin> {
+    static constexpr std::string_view table = "stream_bins";
+    static constexpr auto key = &stream::Bin::id;
+};
+template <>
+struct eagerload::model<stream::Item> {
+    static constexpr std::string_view table = "stream_items";
+    static constexpr auto key = &stream::Item::id;
+};
+
+using namespace eagerload;
+using stream::Bin;
+using stream::Item;
+
+namespace {
+inline constexpr auto items = has_many<&Item::bin_id, &Bin::id>;
+
+// The default rows per batch when a query has no limit (src/execute.cpp).
+constexpr std::size_t batch = 256;
+
+// Loaded nodes as the plain rows they hold.
+template <class Nodes>
+std::vector<Item> plain(const Nodes& nodes) {
+    return std::vector<Item>(nodes.begin(), nodes.end());
+}
+
+// `n` items in bin 1 (ids 1..n), then 3 in bin 2. Around each multiple of `at`, the
+// rows alternate NULLs, empty text, quotes and 4-byte UTF-8.
+std::vector<Item> make_items(std::size_t n, std::size_t at) {
+    std::vector<Item> out;
+    for (std::size_t i = 1; i <= n + 3; ++i) {
+        Item it{static_cast<std::int64_t>(i), i <= n ? 1 : 2, "item " + std::to_string(i), "note", 7};
+        const std::size_t d = i % at;
+        if (d + 2 >= at || d <= 2) {  // the last two rows of a batch and the first three of the next
+            switch (i % 4) {
+            case 0: it.note.reset(), it.weight.reset(), it.title = ""; break;
+            case 1: it.title = "O'Brien \"quoted\" \xF0\x9F\x98\x80 \\ end"; it.weight.reset(); break;
+            case 2: it.note.reset(); it.title = std::string(300, 'x'); break;
+            default: it.note = ""; it.weight = -9'000'000'000'000; break;
+            }
+        }
+        out.push_back(it);
+    }
+    return out;
+}
+}  // namespace
+
+EAGERLOAD_TEST("a level of batch-1, batch and batch+1 rows arrives whole, NULLs and text at the boundary") {
+    create_table<Bin>(db);
+    create_table<Item>(db);
+    insert_all(db, std::vector<Bin>{{1, "one"}, {2, "two"}});
+    for (const std::size_t n : {batch - 1, batch, batch + 1, 2 * batch + 1}) {
+        CAPTURE(n);
+        detail::execute(db, "DELETE FROM " + ctx.quoted("stream_items"));
+        const std::vector<Item> all = make_items(n, batch);
+        insert_all(db, all);
+
+        // A root level (no limit: batches of 256).
+        CHECK(plain(select<Item>().order_by(asc<&Item::id>).load(db)) == all);
+
+        // A prefetch level: bin 1's n children, bin 2's 3.
+        const auto bins = select<Bin>().order_by(asc<&Bin::id>).prefetch(items, select<Item>().order_by(asc<&Item::id>)).load(db);
+        REQUIRE(bins.size() == 2);
+        CHECK(plain(bins[0][items]) == std::vector<Item>(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n)));
+        CHECK(plain(bins[1][items]) == std::vector<Item>(all.begin() + static_cast<std::ptrdiff_t>(n), all.end()));
+    }
+}
+
+EAGERLOAD_TEST("fetch hands rows over in batches of the expected size: 3, 4 and 5 rows in batches of 4") {
+    create_table<Item>(db);
+    const std::vector<Item> all = make_items(5, 4);
+    insert_all(db, all);
+    const auto& t = detail::table_of<Item>();
+    std::vector<detail::column_source> columns;
+    std::string sql = "SELECT ";
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+        columns.push_back({&t, c, 0, 0});
+        sql += (c ? ", " : "") + ctx.quoted(t.columns[c].name);
+    }
+    sql += " FROM " + ctx.quoted("stream_items") + " WHERE " + ctx.quoted("id") + " <= :p1 ORDER BY " + ctx.quoted("id");
+    for (const long long n : {3, 4, 5}) {
+        CAPTURE(n);
+        std::vector<std::size_t> sizes;
+        std::vector<Item> got;
+        detail::fetch(
+            db, sql, {detail::param::integer(n)}, columns,
+            [&](detail::result_batch& b) {
+                sizes.push_back(b.rows);
+                for (std::size_t r = 0; r < b.rows; ++r) {
+                    Item it{b.columns[0].ints[r], b.columns[1].ints[r], b.columns[2].texts[r], {}, {}};
+                    if (!b.columns[3].nulls[r]) it.note = b.columns[3].texts[r];
+                    if (!b.columns[4].nulls[r]) it.weight = b.columns[4].ints[r];
+                    got.push_back(it);
+                }
+            },
+            4);
+        CHECK(got == std::vector<Item>(all.begin(), all.begin() + n));
+        CHECK(sizes == (n == 3 ? std::vector<std::size_t>{3} : n == 4 ? std::vector<std::size_t>{4} : std::vector<std::size_t>{4, 1}));
+    }
+}
+
+// PostgreSQL streams a level's rows as the server sends them: kill the server's
+// process after the first batch has arrived, and the rest never does.
+TEST_CASE("a connection lost in the middle of a level's rows: connection_error, then the session is replaced [postgresql]") {
+    eagerload_test::scratch s(dialect::postgresql);
+    auto db = s.open();
+    const long long pid = eagerload_test::backend_pid(db, 0);
+    const auto& t = detail::table_of<Item>();
+    const std::vector<detail::column_source> columns{{&t, 0, 0, 0}, {&t, 2, 0, 0}};
+    // 2M rows of about 60 bytes: far more than the socket buffers hold.
+    const std::string sql = "SELECT CAST(g AS bigint), repeat('x', 50) || g FROM generate_series(1, :p1) AS g";
+    std::size_t rows = 0, batches = 0;
+    try {
+        detail::fetch(db, sql, {detail::param::integer(2'000'000)}, columns, [&](detail::result_batch& b) {
+            if (batches++ == 0) eagerload_test::terminate_backend(pid);
+            rows += b.rows;
+        });
+        FAIL("expected a connection_error");
+    } catch (const connection_error& e) {
+        CHECK(std::string(e.what()).find("generate_series") != std::string::npos);  // the statement
+    }
+    CHECK(batches >= 1);
+    CHECK(rows < 2'000'000);  // stopped in the middle
+    // The dead session is replaced: the same query, whole, on a new server process.
+    rows = 0;
+    detail::fetch(db, sql, {detail::param::integer(100'000)}, columns, [&](detail::result_batch& b) { rows += b.rows; });
+    CHECK(rows == 100'000);
+    CHECK(eagerload_test::backend_pid(db, 0) != pid);
+}
+
+// The same through a load: the child level's rows stop coming (the server sleeps in
+// the middle of them, after sending the first 150,000) and its process is killed. The
+// load throws; no graph is returned; the next load gets every row.
+TEST_CASE("a load whose child level's connection is lost mid-level throws connection_error, no partial graph [postgresql]") {
+    eagerload_test::scratch s(dialect::postgresql);
+    auto db = s.open();
+    create_table<Bin>(db);
+    detail::execute(db, "CREATE TABLE stream_items_base (id BIGINT PRIMARY KEY, bin_id BIGINT NOT NULL, title TEXT NOT NULL, "
+                        "note TEXT, weight BIGINT)");
+    detail::execute(db, "INSERT INTO stream_items_base SELECT g, 1 + g % 2, 'item ' || g, NULL, g FROM generate_series(1, 200000) AS g");
+    detail::execute(db, "CREATE TABLE stream_pause (x INTEGER)");
+    detail::execute(db, "INSERT INTO stream_pause VALUES (1)");
+    // Row 150,000 makes the server wait (a minute) before it goes on.
+    detail::execute(db, "CREATE VIEW stream_items AS SELECT * FROM stream_items_base WHERE CASE WHEN id = 150000 AND "
+                        "(SELECT count(*) FROM stream_pause) > 0 THEN (SELECT true FROM pg_sleep(60)) ELSE true END");
+    insert_all(db, std::vector<Bin>{{1, "one"}, {2, "two"}});
+    const long long pid = eagerload_test::backend_pid(db, 0);
+
+    std::atomic<bool> killed{false};
+    std::thread killer([&] {
+        auto admin = database::postgresql(eagerload_test::postgres_base());
+        for (int i = 0; i < 3000 && !killed; ++i) {  // up to 30 s for the level to reach the pause
+            const long long waiting = detail::fetch_scalar(
+                admin, "SELECT count(*) FROM pg_stat_activity WHERE pid = CAST(:p1 AS integer) AND wait_event = 'PgSleep'",
+                {detail::param::integer(pid)});
+            if (waiting > 0) {
+                eagerload_test::terminate_backend(pid);
+                killed = true;
+            } else {
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        }
+    });
+    std::size_t parents_returned = 0;
+    CHECK_THROWS_AS(parents_returned = select<Bin>().prefetch(items).load(db).size(), connection_error);
+    killer.join();
+    CHECK(killed);
+    CHECK(parents_returned == 0);
+
+    detail::execute(db, "DELETE FROM stream_pause");
+    const auto bins = select<Bin>().order_by(asc<&Bin::id>).prefetch(items).load(db);
+    REQUIRE(bins.size() == 2);
+    CHECK(bins[0][items].size() + bins[1][items].size() == 200'000);
+}
