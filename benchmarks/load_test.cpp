@@ -231,9 +231,13 @@ measurement run(dashboard::strategy s, dashboard::variant v, const std::string& 
     // Shared: one handle over a pool of `threads` sessions, every statement leases one.
     // Per thread: `threads` handles of one session each (the same number of connections).
     std::vector<eagerload::database> dbs;
-    if (shared_pool) dbs.push_back(eagerload::database::open(url, {.pool_size = static_cast<std::size_t>(threads)}));
-    else
+    if (shared_pool) {
+        eagerload::open_options o;
+        o.pool_size = static_cast<std::size_t>(threads);
+        dbs.push_back(eagerload::database::open(url, o));
+    } else {
         for (int t = 0; t < threads; ++t) dbs.push_back(eagerload::database::open(url));
+    }
     dashboard::load(s, v, dbs.front(), user);  // warm-up: caches, catalog lookups
 
     std::atomic<bool> stop{false};
