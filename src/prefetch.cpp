@@ -67,12 +67,14 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
         ops.read_rows(ops.children, b, spec, ops.query);
     });
     const std::size_t n = child_group.size();
+    char* const first_child = n == 0 ? nullptr : static_cast<char*>(ops.data(ops.children));
+    const auto child = [&](std::size_t i) -> void* { return first_child + i * ops.child_size; };
 
     const placement place(parent_group, child_group, index.size());
     if (ops.single) {
         if (ops.run_nested) {
             std::vector<void*> ptrs(n);
-            for (std::size_t i = 0; i < n; ++i) ptrs[i] = ops.child_at(ops.children, i);
+            for (std::size_t i = 0; i < n; ++i) ptrs[i] = child(i);
             ops.run_nested(db, ptrs, ops.query);
         }
         std::vector<std::uint32_t> child_of(index.size(), no_group);
@@ -95,10 +97,19 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
         ops.share(ops.children, parents.data(), parents.size(), parent_child.data());
         return;
     }
-    // Each group's children go, moved once, into the exactly sized list of the first
-    // parent with that key; parents sharing a key get copies at the end.
+    // Each group's children go, moved once and in order, into the exactly sized list of
+    // the first parent with that key; parents sharing a key get copies at the end.
+    std::vector<char*> next(index.size(), nullptr);  // per group: where its next child goes
+    for (std::size_t g = 0; g < next.size(); ++g)
+        if (place.first_parent[g] != npos)
+            next[g] = static_cast<char*>(ops.make_list(parents[place.first_parent[g]], place.children_per_group[g]));
     std::vector<void*> placed(ops.run_nested ? n : 0);
-    ops.place(ops.children, parents.data(), place, child_group.data(), ops.run_nested ? placed.data() : nullptr);
+    for (std::size_t i = 0; i < n; ++i) {
+        char*& to = next[child_group[i]];
+        ops.move_child(to, child(i));
+        if (ops.run_nested) placed[i] = to;
+        to += ops.child_size;
+    }
     if (ops.run_nested) ops.run_nested(db, placed, ops.query);
     if (place.shared_keys) {
         // two rows with one primary key: not a table we can trust
@@ -115,6 +126,23 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
 void run_prefetch(const database& db, std::span<void* const> parents, const prefetch_ops& ops) {
     if (ops.text_key) run<std::string_view>(db, parents, ops);
     else run<long long>(db, parents, ops);
+}
+
+void run_root(const database& db, const root_ops& ops) {
+    snapshot snap(db, ops.run_nested != nullptr);
+    params ps;
+    const std::string sql = render_level(*ops.spec, db.sql_dialect(), nullptr, ps);
+    fetch(
+        db, sql, ps, ops.spec->columns,
+        [&](result_batch& b) { ops.read_rows(ops.rows, b, *ops.spec, ops.query); }, ops.expected_rows);
+    if (ops.run_nested) {
+        const std::size_t n = ops.size(ops.rows);
+        std::vector<void*> ptrs(n);
+        char* const first = n == 0 ? nullptr : static_cast<char*>(ops.data(ops.rows));
+        for (std::size_t i = 0; i < n; ++i) ptrs[i] = first + i * ops.row_size;
+        ops.run_nested(db, ptrs, ops.query);
+    }
+    snap.commit();
 }
 
 }  // namespace eagerload::detail

@@ -250,6 +250,9 @@ void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_
 // rows into nodes, reads a parent's key, and puts children into a parent's slot. That
 // is the code every prefetched level instantiates, so it is kept small.
 
+using read_rows_fn = void (*)(void* rows, result_batch& b, const level_spec& spec, const void* query);
+using run_nested_fn = void (*)(const database& db, std::span<void* const> nodes, const void* query);
+
 // A level's children while it loads: std::vector<Child>, behind void*.
 struct prefetch_ops {
     const level_spec* spec;
@@ -264,23 +267,38 @@ struct prefetch_ops {
     std::size_t owner_column;
     const table_info* target;
     std::size_t target_column;
+    std::size_t child_size;  // sizeof(Child): the children are contiguous
     // The parent's key into `i` or `s` (by text_key); false when NULL.
     bool (*parent_key)(const void* parent, long long& i, std::string_view& s);
     // Appends one child per row of the batch.
-    void (*read_rows)(void* children, result_batch& b, const level_spec& spec, const void* query);
-    void* (*child_at)(void* children, std::size_t i);
+    read_rows_fn read_rows;
+    void* (*data)(void* children);  // the first child
     // single: parent p gets child child_of[p] (no_group: none), all in one shared block.
     void (*share)(void* children, void* const* parents, std::size_t n, const std::uint32_t* child_of);
-    // collections: each group's children, in order, into the list of its first parent;
-    // `placed` (when not null) gets each child's new address, in child order.
-    void (*place)(void* children, void* const* parents, const placement& place, const std::uint32_t* child_group,
-                  void** placed);
+    // collections: the parent's list, sized to n (default children), and its first child;
+    // a child moved onto another.
+    void* (*make_list)(void* parent, std::size_t n);
+    void (*move_child)(void* to, void* from);
     // A copy of `from`'s list into `to`; null where two parents cannot share a key.
     void (*copy_slot)(void* to, const void* from);
     // The children's own prefetches; null when they have none.
-    void (*run_nested)(const database& db, std::span<void* const> children, const void* query);
+    run_nested_fn run_nested;
 };
 void run_prefetch(const database& db, std::span<void* const> parents, const prefetch_ops& ops);
+
+// The root statement of load(): snapshot, render, fetch, the nested levels, commit.
+struct root_ops {
+    const level_spec* spec;
+    const void* query;
+    void* rows;  // std::vector<Node>, empty
+    std::size_t expected_rows;
+    std::size_t row_size;
+    read_rows_fn read_rows;
+    std::size_t (*size)(void* rows);
+    void* (*data)(void* rows);
+    run_nested_fn run_nested;  // null when the query loads nothing by further statements
+};
+void run_root(const database& db, const root_ops& ops);
 
 // `Unique`: the nodes are distinct rows (root rows, has_many children, shared single
 // rows), so two of them share a relation key only if that key is not the owner's
@@ -297,11 +315,31 @@ void run_loads(const database& db, std::span<typename Q::node_type* const> nodes
 
 [[noreturn]] void throw_repeated_key(const table_info& owner, std::size_t owner_column);
 
+// The rows of a level of query Q, behind void*: one instantiation per query type,
+// shared by every parent that loads it.
+template <class Q>
+struct rows_of {
+    using Node = typename Q::node_type;
+    using Rows = std::vector<Node>;
+    static void read_rows(void* rows, result_batch& b, const level_spec& spec, const void* q) {
+        Rows& rs = *static_cast<Rows*>(rows);
+        const std::size_t at = rs.size();
+        rs.resize(at + b.rows);  // one growth path per node type: resize's
+        for (std::size_t r = 0; r < b.rows; ++r) read_node(b, spec, 0, r, rs[at + r], *static_cast<const Q*>(q));
+    }
+    static std::size_t size(void* rows) { return static_cast<Rows*>(rows)->size(); }
+    static void* data(void* rows) { return static_cast<Rows*>(rows)->data(); }
+    static void move_one(void* to, void* from) { *static_cast<Node*>(to) = std::move(*static_cast<Node*>(from)); }
+    template <bool Unique>
+    static void run_nested(const database& db, std::span<void* const> nodes, const void* q) {
+        run_loads_erased<Q, Unique>(db, nodes, *static_cast<const Q*>(q));
+    }
+};
+
 // The typed thunks of a level loaded through load L (the I-th of parent node type P).
 template <std::size_t I, class P, class L>
 struct prefetch_thunks {
     using R = typename L::relation;
-    using LQ = typename L::query;
     using Child = typename L::node_type;
     using Children = std::vector<Child>;
 
@@ -313,13 +351,6 @@ struct prefetch_thunks {
         else s = k;
         return true;
     }
-    static void read_rows(void* children, result_batch& b, const level_spec& spec, const void* q) {
-        Children& cs = *static_cast<Children*>(children);
-        const std::size_t at = cs.size();
-        cs.resize(at + b.rows);  // one growth path per node type: resize's
-        for (std::size_t r = 0; r < b.rows; ++r) read_node(b, spec, 0, r, cs[at + r], *static_cast<const LQ*>(q));
-    }
-    static void* child_at(void* children, std::size_t i) { return &(*static_cast<Children*>(children))[i]; }
     static void share(void* children, void* const* parents, std::size_t n, const std::uint32_t* child_of) {
         // One block for the whole level; each parent points into it (aliasing shared_ptr).
         auto block = std::make_shared<Children>(std::move(*static_cast<Children*>(children)));
@@ -328,28 +359,13 @@ struct prefetch_thunks {
                 slot_get<I>(static_cast<P*>(parents[p])->loaded) =
                     std::shared_ptr<const Child>(block, &(*block)[child_of[p]]);
     }
-    static void place(void* children, void* const* parents, const placement& place, const std::uint32_t* child_group,
-                      void** placed) {
-        Children& cs = *static_cast<Children*>(children);
-        // Each group's list is sized once, exactly; its children are moved in in order.
-        std::vector<std::uint32_t> next(place.first_parent.size(), 0);
-        for (std::size_t g = 0; g < place.first_parent.size(); ++g)
-            if (place.first_parent[g] != npos)
-                slot_get<I>(static_cast<P*>(parents[place.first_parent[g]])->loaded).resize(place.children_per_group[g]);
-        for (std::size_t i = 0; i < cs.size(); ++i) {
-            const std::uint32_t g = child_group[i];
-            Child& c = slot_get<I>(static_cast<P*>(parents[place.first_parent[g]])->loaded)[next[g]++];
-            c = std::move(cs[i]);
-            if (placed) placed[i] = &c;
-        }
+    static void* make_list(void* parent, std::size_t n) {
+        auto& list = slot_get<I>(static_cast<P*>(parent)->loaded);
+        list.resize(n);
+        return list.data();
     }
     static void copy_slot(void* to, const void* from) {
         slot_get<I>(static_cast<P*>(to)->loaded) = slot_get<I>(static_cast<const P*>(from)->loaded);
-    }
-    // Children of a has_many are distinct rows; those of a many_to_many may repeat.
-    static void run_nested(const database& db, std::span<void* const> children, const void* q) {
-        run_loads_erased<LQ, R::single || R::kind != relation_kind::many_to_many>(db, children,
-                                                                                  *static_cast<const LQ*>(q));
     }
 };
 
@@ -358,8 +374,10 @@ void prefetch_level(const database& db, std::span<void* const> parents, const L&
     using R = typename L::relation;
     using Owner = typename R::owner;
     using Target = typename R::target;
+    using LQ = typename L::query;
     using Child = typename L::node_type;
     using T = prefetch_thunks<I, typename Q::node_type, L>;
+    using C = rows_of<LQ>;
     static_assert(supported_key<column_value_t<member_type_of<R::owner_key>>>,
                   "eagerload: relation keys must be integers or strings");
     const level_spec spec = prefetch_level_spec<R>(load.q);
@@ -377,17 +395,22 @@ void prefetch_level(const database& db, std::span<void* const> parents, const L&
     ops.owner_column = field_index<Owner, R::owner_key>;
     ops.target = &table_of<Target>();
     ops.target_column = field_index<Target, R::target_key>;
+    ops.child_size = sizeof(Child);
     ops.parent_key = &T::parent_key;
-    ops.read_rows = &T::read_rows;
-    ops.child_at = &T::child_at;
+    ops.read_rows = &C::read_rows;
+    ops.data = &C::data;
     if constexpr (R::single) {
         ops.share = &T::share;
     } else {
-        ops.place = &T::place;
+        ops.make_list = &T::make_list;
+        ops.move_child = &C::move_one;
         // (a composite primary key: its single column repeats)
         if constexpr (!Unique || !is_whole_key<Owner, R::owner_key>()) ops.copy_slot = &T::copy_slot;
     }
-    if constexpr (L::query::statements > 1) ops.run_nested = &T::run_nested;
+    // Children of a has_many are distinct rows, and so are shared single rows; those of
+    // a many_to_many may repeat.
+    if constexpr (LQ::statements > 1)
+        ops.run_nested = &C::template run_nested<R::single || R::kind != relation_kind::many_to_many>;
     run_prefetch(db, parents, ops);
 }
 
@@ -416,26 +439,20 @@ void run_loads_erased(const database& db, std::span<void* const> nodes, const Q&
 
 template <class Q>
 std::vector<typename Q::node_type> load_graph_once(const Q& q, const database& db) {
+    using C = rows_of<Q>;
     const level_spec spec = root_level(q);
-    snapshot snap(db, Q::statements > 1);
-    params ps;
-    const std::string sql = render_level(spec, db.sql_dialect(), nullptr, ps);
     std::vector<typename Q::node_type> rows;
-    fetch(
-        db, sql, ps, spec.columns,
-        [&](result_batch& b) {
-            const std::size_t at = rows.size();
-            rows.resize(at + b.rows);  // one growth path per node type: resize's
-            for (std::size_t r = 0; r < b.rows; ++r) read_node(b, spec, 0, r, rows[at + r], q);
-        },
-        q.expected_rows());
-    if constexpr (Q::statements > 1) {
-        std::vector<void*> ptrs;
-        ptrs.reserve(rows.size());
-        for (auto& n : rows) ptrs.push_back(&n);
-        run_loads_erased<Q, true>(db, ptrs, q);
-    }
-    snap.commit();
+    root_ops ops{};
+    ops.spec = &spec;
+    ops.query = &q;
+    ops.rows = &rows;
+    ops.expected_rows = q.expected_rows();
+    ops.row_size = sizeof(typename Q::node_type);
+    ops.read_rows = &C::read_rows;
+    ops.size = &C::size;
+    ops.data = &C::data;
+    if constexpr (Q::statements > 1) ops.run_nested = &C::template run_nested<true>;
+    run_root(db, ops);
     return rows;
 }
 
