@@ -85,7 +85,7 @@ template <class Q>
 std::vector<std::size_t> relation_keys(const Q& q) {
     std::vector<std::size_t> keys;
     if constexpr (view_traits<typename Q::row_type>::is_view) {
-        std::apply(
+        apply_slots(
             [&](const auto&... load) {
                 (
                     [&] {
@@ -121,8 +121,8 @@ void add_aggregate(const L& load, level_spec& l, std::size_t self) {
 // Segment `self`'s aggregates (contiguous), then the relations joined to it.
 template <class Q>
 void add_joins(const Q& q, level_spec& l, std::size_t self) {
-    std::apply([&](const auto&... load) { (add_aggregate(load, l, self), ...); }, q.loads());
-    std::apply([&](const auto&... load) { (add_join(load, l, self), ...); }, q.loads());
+    apply_slots([&](const auto&... load) { (add_aggregate(load, l, self), ...); }, q.loads());
+    apply_slots([&](const auto&... load) { (add_join(load, l, self), ...); }, q.loads());
 }
 
 // The root statement of a load (or of all()).
@@ -233,7 +233,7 @@ void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_
                         } else {
                             auto& slot = slot_get<I>(n.loaded);
                             slot.emplace();
-                            read_node(b, l, child, r, *slot, std::get<I>(q.loads()).q);
+                            read_node(b, l, child, r, *slot, slot_get<I>(q.loads()).q);
                         }
                         child = cs.end;
                     }
@@ -420,7 +420,7 @@ void run_loads_erased(const database& db, std::span<void* const> nodes, const Q&
         (
             [&] {
                 using L = std::tuple_element_t<I, typename Q::loads_type>;
-                const L& load = std::get<I>(q.loads());
+                const L& load = slot_get<I>(q.loads());
                 if constexpr (L::prefetched) {
                     prefetch_level<I, Q, Unique>(db, nodes, load);
                 } else if constexpr (L::statements > 0) {
@@ -464,7 +464,7 @@ std::vector<typename Q::node_type> load_graph(const Q& q, const database& db) {
 
 template <class Q>
 void plan_loads(const Q& q, dialect d, std::vector<std::string>& out) {
-    std::apply(
+    apply_slots(
         [&](const auto&... load) {
             (
                 [&] {
