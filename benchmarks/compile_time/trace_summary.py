@@ -50,7 +50,8 @@ def strip_args(name):
 
 # First match wins: (family, substrings of the argument-stripped name).
 FAMILIES = [
-    ("eagerload: prefetch_level (per prefetched level)", ["eagerload::detail::prefetch_level"]),
+    ("eagerload: prefetch_level (per prefetched level)", ["eagerload::detail::prefetch_level", "eagerload::detail::prefetch_thunks",
+                                                          "eagerload::detail::rows_of"]),
     ("eagerload: load_graph (per query)", ["eagerload::detail::load_graph"]),
     ("eagerload: run_loads (per level with loads)", ["eagerload::detail::run_loads"]),
     ("eagerload: read_node / read_row / read_column", ["eagerload::detail::read_node", "eagerload::detail::read_row",

@@ -31,7 +31,7 @@ std::vector<level_explain> explain_statements(const database& db, const std::vec
 
 template <class Q>
 void explain_loads(const Q& q, dialect d, std::size_t sample, std::vector<explain_input>& out) {
-    std::apply(
+    apply_slots(
         [&](const auto&... load) {
             (
                 [&] {

@@ -27,6 +27,40 @@
 
 namespace eagerload {
 
+namespace detail {
+// What node::loaded holds: one member per load, reached with slot_get<I>. Cheaper to
+// instantiate than std::tuple (no converting constructors, no recursion), which every
+// node type of every query would otherwise instantiate.
+template <std::size_t I, class T>
+struct slot_leaf {
+    T value{};
+};
+template <class Seq, class... T>
+struct slots_of;
+template <std::size_t... I, class... T>
+struct slots_of<std::index_sequence<I...>, T...> : slot_leaf<I, T>... {};
+template <class... T>
+using slots = slots_of<std::index_sequence_for<T...>, T...>;
+template <std::size_t I, class T>
+T& slot_get(slot_leaf<I, T>& s) noexcept {
+    return s.value;
+}
+template <std::size_t I, class T>
+const T& slot_get(const slot_leaf<I, T>& s) noexcept {
+    return s.value;
+}
+// f(each slot...), as std::apply does for a tuple.
+template <class F, std::size_t... I, class... T>
+decltype(auto) apply_slots(F&& f, const slots_of<std::index_sequence<I...>, T...>& s) {
+    return f(static_cast<const slot_leaf<I, T>&>(s).value...);
+}
+// A copy of `s` with `last` appended.
+template <class L, std::size_t... I, class... T>
+slots<T..., L> slots_append(const slots_of<std::index_sequence<I...>, T...>& s, L&& last) {
+    return {slot_leaf<I, T>{static_cast<const slot_leaf<I, T>&>(s).value}..., slot_leaf<sizeof...(T), L>{std::move(last)}};
+}
+}  // namespace detail
+
 // T is the model, or a view of it (a projected level).
 template <class T, class... Loads>
 class node : public T {
@@ -79,7 +113,7 @@ public:
     }
 
     // The loaded relations, in query order (filled by the loader).
-    std::tuple<typename Loads::storage...> loaded;
+    detail::slots<typename Loads::storage...> loaded;
 
 private:
     template <class A, class Self>
@@ -98,7 +132,7 @@ private:
             static const typename A::value_type none{};
             return (none);
         } else {
-            return (std::get<i>(self.loaded));
+            return (detail::slot_get<i>(self.loaded));
         }
     }
 
@@ -119,7 +153,7 @@ private:
     template <std::size_t I, class Self>
     static decltype(auto) loaded_at(Self& self) {
         using L = std::tuple_element_t<I, std::tuple<Loads...>>;
-        auto& slot = std::get<I>(self.loaded);
+        auto& slot = detail::slot_get<I>(self.loaded);
         if constexpr (!L::single) {
             return (slot);
         } else if constexpr (L::optional) {

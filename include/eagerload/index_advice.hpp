@@ -35,7 +35,7 @@ std::vector<index_advice> advise_levels(const database& db, const std::vector<le
 
 template <class Q>
 void advice_levels(const Q& q, std::vector<level_spec>& out) {
-    std::apply(
+    apply_slots(
         [&](const auto&... load) {
             (
                 [&] {

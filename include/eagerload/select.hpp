@@ -256,7 +256,7 @@ public:
             return *this;
         } else {
             using L = detail::aggregate_load<A>;
-            return select_query<T, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(a)})));
+            return select_query<T, Flags, Loads..., L>(spec_, detail::slots_append(loads_, L{std::move(a)}));
         }
     }
 
@@ -339,12 +339,12 @@ public:
 
     // --- for the loader -----------------------------------------------------------
     const detail::select_spec& spec() const noexcept { return spec_; }
-    const std::tuple<Loads...>& loads() const noexcept { return loads_; }
+    const detail::slots<Loads...>& loads() const noexcept { return loads_; }
     // The most rows this level can return, 0 when unbounded: sizes fetch buffers.
     std::size_t expected_rows() const noexcept { return spec_.limit ? static_cast<std::size_t>(*spec_.limit) : 0; }
 
 private:
-    select_query(const detail::select_spec& s, std::tuple<Loads...> l) : spec_(s), loads_(std::move(l)) {}
+    select_query(const detail::select_spec& s, detail::slots<Loads...> l) : spec_(s), loads_(std::move(l)) {}
 
     static constexpr void check_pageable() {
         static_assert((Flags & detail::limited) == 0,
@@ -364,7 +364,7 @@ private:
                           "two filters), declare a second relation with its own Tag type");
             return *this;
         } else {
-            return select_query<T, Flags, Loads..., L>(spec_, std::tuple_cat(loads_, std::tuple<L>(L{std::move(nested)})));
+            return select_query<T, Flags, Loads..., L>(spec_, detail::slots_append(loads_, L{std::move(nested)}));
         }
     }
 
@@ -413,7 +413,7 @@ private:
     }
 
     detail::select_spec spec_;
-    std::tuple<Loads...> loads_;
+    detail::slots<Loads...> loads_;  // (graph.hpp: cheaper to instantiate than std::tuple)
 };
 
 template <class T>

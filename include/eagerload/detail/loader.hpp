@@ -85,7 +85,7 @@ template <class Q>
 std::vector<std::size_t> relation_keys(const Q& q) {
     std::vector<std::size_t> keys;
     if constexpr (view_traits<typename Q::row_type>::is_view) {
-        std::apply(
+        apply_slots(
             [&](const auto&... load) {
                 (
                     [&] {
@@ -121,8 +121,8 @@ void add_aggregate(const L& load, level_spec& l, std::size_t self) {
 // Segment `self`'s aggregates (contiguous), then the relations joined to it.
 template <class Q>
 void add_joins(const Q& q, level_spec& l, std::size_t self) {
-    std::apply([&](const auto&... load) { (add_aggregate(load, l, self), ...); }, q.loads());
-    std::apply([&](const auto&... load) { (add_join(load, l, self), ...); }, q.loads());
+    apply_slots([&](const auto&... load) { (add_aggregate(load, l, self), ...); }, q.loads());
+    apply_slots([&](const auto&... load) { (add_join(load, l, self), ...); }, q.loads());
 }
 
 // The root statement of a load (or of all()).
@@ -218,7 +218,7 @@ void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_
                     using L = std::tuple_element_t<I, typename Q::loads_type>;
                     if constexpr (L::aggregated) {
                         const column_source& c = l.columns[aggregate];
-                        read_field(b, aggregate, c.key, 1, r, std::get<I>(n.loaded), *c.table);
+                        read_field(b, aggregate, c.key, 1, r, slot_get<I>(n.loaded), *c.table);
                         ++aggregate;
                     } else if constexpr (!L::prefetched) {
                         using R = typename L::relation;
@@ -231,9 +231,9 @@ void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_
                                                    field_index<typename R::target, R::target_key>);
                             }
                         } else {
-                            auto& slot = std::get<I>(n.loaded);
+                            auto& slot = slot_get<I>(n.loaded);
                             slot.emplace();
-                            read_node(b, l, child, r, *slot, std::get<I>(q.loads()).q);
+                            read_node(b, l, child, r, *slot, slot_get<I>(q.loads()).q);
                         }
                         child = cs.end;
                     }
@@ -243,145 +243,194 @@ void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_
     }
 }
 
+// --- prefetched levels: a compiled driver and a few typed thunks per level -------------
+// The driver (src/prefetch.cpp) groups the parents by key, renders and runs the level's
+// statement, matches each row to its parents' group from the result columns, checks
+// what the relation requires, and places the children; the typed half below only reads
+// rows into nodes, reads a parent's key, and puts children into a parent's slot. That
+// is the code every prefetched level instantiates, so it is kept small.
+
+using read_rows_fn = void (*)(void* rows, result_batch& b, const level_spec& spec, const void* query);
+using run_nested_fn = void (*)(const database& db, std::span<void* const> nodes, const void* query);
+
+// A level's children while it loads: std::vector<Child>, behind void*.
+struct prefetch_ops {
+    const level_spec* spec;
+    const void* query;  // the level's nested select_query
+    void* children;     // std::vector<Child>, empty
+    bool text_key;      // keys are text (else integers)
+    bool via;           // many_to_many: the parent key is result column 0
+    bool single;        // belongs_to, has_one: one shared block of children
+    bool has_one;       // a second child for one parent is an error
+    bool required;      // a parent key that matches no row is an error
+    const table_info* owner;
+    std::size_t owner_column;
+    const table_info* target;
+    std::size_t target_column;
+    std::size_t child_size;  // sizeof(Child): the children are contiguous
+    // The parent's key into `i` or `s` (by text_key); false when NULL.
+    bool (*parent_key)(const void* parent, long long& i, std::string_view& s);
+    // Appends one child per row of the batch.
+    read_rows_fn read_rows;
+    void* (*data)(void* children);  // the first child
+    // single: parent p gets child child_of[p] (no_group: none), all in one shared block.
+    void (*share)(void* children, void* const* parents, std::size_t n, const std::uint32_t* child_of);
+    // collections: the parent's list, sized to n (default children), and its first child;
+    // a child moved onto another.
+    void* (*make_list)(void* parent, std::size_t n);
+    void (*move_child)(void* to, void* from);
+    // A copy of `from`'s list into `to`; null where two parents cannot share a key.
+    void (*copy_slot)(void* to, const void* from);
+    // The children's own prefetches; null when they have none.
+    run_nested_fn run_nested;
+};
+void run_prefetch(const database& db, std::span<void* const> parents, const prefetch_ops& ops);
+
+// The root statement of load(): snapshot, render, fetch, the nested levels, commit.
+struct root_ops {
+    const level_spec* spec;
+    const void* query;
+    void* rows;  // std::vector<Node>, empty
+    std::size_t expected_rows;
+    std::size_t row_size;
+    read_rows_fn read_rows;
+    std::size_t (*size)(void* rows);
+    void* (*data)(void* rows);
+    run_nested_fn run_nested;  // null when the query loads nothing by further statements
+};
+void run_root(const database& db, const root_ops& ops);
+
 // `Unique`: the nodes are distinct rows (root rows, has_many children, shared single
 // rows), so two of them share a relation key only if that key is not the owner's
 // primary key. Only where keys can repeat is the code that copies a child subtree to a
 // second parent instantiated: it is the most expensive part of a level to compile.
 template <class Q, bool Unique>
-void run_loads(const database& db, std::span<typename Q::node_type* const> nodes, const Q& q);
-
-[[noreturn]] void throw_repeated_key(const table_info& owner, std::size_t owner_column);
-
-// --- one prefetched level ---------------------------------------------------------------
-template <std::size_t I, class Q, bool Unique, class L>
-void prefetch_level(const database& db, std::span<typename Q::node_type* const> parents, const L& load) {
-    using R = typename L::relation;
-    using Child = typename L::node_type;
-    using K = index_key_t<R::owner_key>;
-    static_assert(supported_key<column_value_t<member_type_of<R::owner_key>>>,
-                  "eagerload: relation keys must be integers or strings");
-    constexpr bool via = R::kind == relation_kind::many_to_many;
-
-    // Parents grouped by key; the distinct keys, in first-seen order, are the list parameter.
-    key_index<K> index(parents.size());
-    std::vector<std::uint32_t> parent_group(parents.size(), no_group);
-    for (std::size_t i = 0; i < parents.size(); ++i) {
-        K k;
-        if (index_key_of<R::owner_key>(row_access::get<typename Q::row_type>(*parents[i]), k))
-            parent_group[i] = index.insert(k);
-    }
-    if (index.size() == 0) return;  // no parent keys: no statement
-
-    const level_spec spec = prefetch_level_spec<R>(load.q);
-    const std::string list = encode_keys(db.sql_dialect(), index.keys());
-    params ps;
-    const std::string sql = render_level(spec, db.sql_dialect(), &list, ps);
-
-    std::vector<Child> children;
-    std::vector<std::uint32_t> child_group;
-    fetch(db, sql, ps, spec.columns, [&](result_batch& b) {
-        if (children.capacity() < children.size() + b.rows) {
-            const std::size_t n = std::max(children.size() + b.rows, 2 * children.capacity());
-            children.reserve(n);
-            child_group.reserve(n);
-        }
-        for (std::size_t r = 0; r < b.rows; ++r) {
-            K k{};
-            if constexpr (via) {  // the parent key, read from the join table (column 0)
-                if constexpr (std::is_same_v<K, long long>) k = b.columns[0].ints[r];
-                else k = b.columns[0].texts[r];
-            }
-            Child& c = children.emplace_back();
-            read_node(b, spec, 0, r, c, load.q);
-            if constexpr (!via)  // never NULL: it matched a key
-                index_key_of<R::target_key>(row_access::get<typename L::query::row_type>(c), k);
-            const std::uint32_t g = index.find(k);
-            if (g == no_group) throw_unmatched_key(spec, key_param(k));  // the database matched differently
-            child_group.push_back(g);
-        }
-    });
-
-    const placement place(parent_group, child_group, index.size());
-    if constexpr (R::single) {
-        // One block for the whole level; each parent points into it (aliasing shared_ptr).
-        auto block = std::make_shared<std::vector<Child>>(std::move(children));
-        if constexpr (L::query::statements > 1) {
-            std::vector<Child*> ptrs;
-            ptrs.reserve(block->size());
-            for (auto& c : *block) ptrs.push_back(&c);
-            run_loads<typename L::query, true>(db, ptrs, load.q);
-        }
-        std::vector<std::uint32_t> child_of(index.size(), no_group);
-        for (std::size_t i = 0; i < child_group.size(); ++i) {
-            std::uint32_t& c = child_of[child_group[i]];
-            if constexpr (R::kind == relation_kind::has_one) {
-                if (c != no_group)
-                    throw_has_one_duplicate(table_of<typename R::owner>(), key_param(index.keys()[child_group[i]]),
-                                            table_of<typename R::target>(),
-                                            field_index<typename R::target, R::target_key>);
-            }
-            c = static_cast<std::uint32_t>(i);
-        }
-        for (std::size_t p = 0; p < parents.size(); ++p) {
-            const std::uint32_t g = parent_group[p];
-            if (g == no_group) continue;
-            if (child_of[g] != no_group) {
-                std::get<I>(parents[p]->loaded) = std::shared_ptr<const Child>(block, &(*block)[child_of[g]]);
-            } else if constexpr (R::kind == relation_kind::belongs_to && !L::optional) {
-                throw_dangling(table_of<typename R::owner>(), field_index<typename R::owner, R::owner_key>,
-                               key_param(index.keys()[g]), table_of<typename R::target>(),
-                               field_index<typename R::target, R::target_key>);
-            }
-        }
-    } else {
-        // Each group's children go, moved once, into the exactly reserved list of the
-        // first parent with that key; parents sharing a key get copies at the end.
-        for (std::size_t g = 0; g < place.first_parent.size(); ++g)
-            if (place.first_parent[g] != npos)
-                std::get<I>(parents[place.first_parent[g]]->loaded).reserve(place.children_per_group[g]);
-        std::vector<Child*> placed;
-        if constexpr (L::query::statements > 1) placed.reserve(children.size());
-        for (std::size_t i = 0; i < children.size(); ++i) {
-            auto& list = std::get<I>(parents[place.first_parent[child_group[i]]]->loaded);
-            list.push_back(std::move(children[i]));
-            if constexpr (L::query::statements > 1) placed.push_back(&list.back());  // reserved: stays put
-        }
-        // Children of a has_many are distinct rows; those of a many_to_many may repeat.
-        constexpr bool children_unique = R::kind != relation_kind::many_to_many;
-        if constexpr (L::query::statements > 1) run_loads<typename L::query, children_unique>(db, placed, load.q);
-        using Owner = typename R::owner;
-        // (a composite primary key: its single column repeats)
-        constexpr bool keys_can_repeat = !Unique || !is_whole_key<Owner, R::owner_key>();
-        if constexpr (keys_can_repeat) {
-            if (place.shared_keys) {
-                for (std::size_t p = 0; p < parents.size(); ++p) {
-                    const std::uint32_t g = parent_group[p];
-                    if (g != no_group && place.first_parent[g] != p)
-                        std::get<I>(parents[p]->loaded) = std::get<I>(parents[place.first_parent[g]]->loaded);
-                }
-            }
-        } else if (place.shared_keys) {  // two rows with one primary key: not a table we can trust
-            throw_repeated_key(table_of<Owner>(), field_index<Owner, R::owner_key>);
-        }
-    }
-}
+void run_loads_erased(const database& db, std::span<void* const> nodes, const Q& q);
 
 template <class Q, bool Unique>
 void run_loads(const database& db, std::span<typename Q::node_type* const> nodes, const Q& q) {
+    std::vector<void*> erased(nodes.begin(), nodes.end());
+    run_loads_erased<Q, Unique>(db, erased, q);
+}
+
+[[noreturn]] void throw_repeated_key(const table_info& owner, std::size_t owner_column);
+
+// The rows of a level of query Q, behind void*: one instantiation per query type,
+// shared by every parent that loads it.
+template <class Q>
+struct rows_of {
+    using Node = typename Q::node_type;
+    using Rows = std::vector<Node>;
+    static void read_rows(void* rows, result_batch& b, const level_spec& spec, const void* q) {
+        Rows& rs = *static_cast<Rows*>(rows);
+        const std::size_t at = rs.size();
+        rs.resize(at + b.rows);  // one growth path per node type: resize's
+        for (std::size_t r = 0; r < b.rows; ++r) read_node(b, spec, 0, r, rs[at + r], *static_cast<const Q*>(q));
+    }
+    static std::size_t size(void* rows) { return static_cast<Rows*>(rows)->size(); }
+    static void* data(void* rows) { return static_cast<Rows*>(rows)->data(); }
+    static void move_one(void* to, void* from) { *static_cast<Node*>(to) = std::move(*static_cast<Node*>(from)); }
+    template <bool Unique>
+    static void run_nested(const database& db, std::span<void* const> nodes, const void* q) {
+        run_loads_erased<Q, Unique>(db, nodes, *static_cast<const Q*>(q));
+    }
+};
+
+// The typed thunks of a level loaded through load L (the I-th of parent node type P).
+template <std::size_t I, class P, class L>
+struct prefetch_thunks {
+    using R = typename L::relation;
+    using Child = typename L::node_type;
+    using Children = std::vector<Child>;
+
+    static bool parent_key(const void* parent, long long& i, std::string_view& s) {
+        index_key_t<R::owner_key> k;
+        if (!index_key_of<R::owner_key>(row_access::get<typename P::row_type>(*static_cast<const P*>(parent)), k))
+            return false;
+        if constexpr (std::is_same_v<decltype(k), long long>) i = k;
+        else s = k;
+        return true;
+    }
+    static void share(void* children, void* const* parents, std::size_t n, const std::uint32_t* child_of) {
+        // One block for the whole level; each parent points into it (aliasing shared_ptr).
+        auto block = std::make_shared<Children>(std::move(*static_cast<Children*>(children)));
+        for (std::size_t p = 0; p < n; ++p)
+            if (child_of[p] != no_group)
+                slot_get<I>(static_cast<P*>(parents[p])->loaded) =
+                    std::shared_ptr<const Child>(block, &(*block)[child_of[p]]);
+    }
+    static void* make_list(void* parent, std::size_t n) {
+        auto& list = slot_get<I>(static_cast<P*>(parent)->loaded);
+        list.resize(n);
+        return list.data();
+    }
+    static void copy_slot(void* to, const void* from) {
+        slot_get<I>(static_cast<P*>(to)->loaded) = slot_get<I>(static_cast<const P*>(from)->loaded);
+    }
+};
+
+template <std::size_t I, class Q, bool Unique, class L>
+void prefetch_level(const database& db, std::span<void* const> parents, const L& load) {
+    using R = typename L::relation;
+    using Owner = typename R::owner;
+    using Target = typename R::target;
+    using LQ = typename L::query;
+    using Child = typename L::node_type;
+    using T = prefetch_thunks<I, typename Q::node_type, L>;
+    using C = rows_of<LQ>;
+    static_assert(supported_key<column_value_t<member_type_of<R::owner_key>>>,
+                  "eagerload: relation keys must be integers or strings");
+    const level_spec spec = prefetch_level_spec<R>(load.q);
+    std::vector<Child> children;
+    prefetch_ops ops{};
+    ops.spec = &spec;
+    ops.query = &load.q;
+    ops.children = &children;
+    ops.text_key = !std::is_same_v<index_key_t<R::owner_key>, long long>;
+    ops.via = R::kind == relation_kind::many_to_many;
+    ops.single = R::single;
+    ops.has_one = R::kind == relation_kind::has_one;
+    ops.required = R::kind == relation_kind::belongs_to && !L::optional;
+    ops.owner = &table_of<Owner>();
+    ops.owner_column = field_index<Owner, R::owner_key>;
+    ops.target = &table_of<Target>();
+    ops.target_column = field_index<Target, R::target_key>;
+    ops.child_size = sizeof(Child);
+    ops.parent_key = &T::parent_key;
+    ops.read_rows = &C::read_rows;
+    ops.data = &C::data;
+    if constexpr (R::single) {
+        ops.share = &T::share;
+    } else {
+        ops.make_list = &T::make_list;
+        ops.move_child = &C::move_one;
+        // (a composite primary key: its single column repeats)
+        if constexpr (!Unique || !is_whole_key<Owner, R::owner_key>()) ops.copy_slot = &T::copy_slot;
+    }
+    // Children of a has_many are distinct rows, and so are shared single rows; those of
+    // a many_to_many may repeat.
+    if constexpr (LQ::statements > 1)
+        ops.run_nested = &C::template run_nested<R::single || R::kind != relation_kind::many_to_many>;
+    run_prefetch(db, parents, ops);
+}
+
+template <class Q, bool Unique>
+void run_loads_erased(const database& db, std::span<void* const> nodes, const Q& q) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (
             [&] {
                 using L = std::tuple_element_t<I, typename Q::loads_type>;
-                const L& load = std::get<I>(q.loads());
+                const L& load = slot_get<I>(q.loads());
                 if constexpr (L::prefetched) {
                     prefetch_level<I, Q, Unique>(db, nodes, load);
                 } else if constexpr (L::statements > 0) {
                     // A joined relation whose own query prefetches: run it over the joined rows.
-                    std::vector<typename L::node_type*> inner;
+                    std::vector<void*> inner;
                     inner.reserve(nodes.size());
-                    for (auto* n : nodes)
-                        if (auto& slot = std::get<I>(n->loaded)) inner.push_back(&*slot);
-                    run_loads<typename L::query, false>(db, inner, load.q);  // joined rows repeat
+                    for (void* n : nodes)
+                        if (auto& slot = slot_get<I>(static_cast<typename Q::node_type*>(n)->loaded))
+                            inner.push_back(&*slot);
+                    run_loads_erased<typename L::query, false>(db, inner, load.q);  // joined rows repeat
                 }
             }(),
             ...);
@@ -390,24 +439,20 @@ void run_loads(const database& db, std::span<typename Q::node_type* const> nodes
 
 template <class Q>
 std::vector<typename Q::node_type> load_graph_once(const Q& q, const database& db) {
+    using C = rows_of<Q>;
     const level_spec spec = root_level(q);
-    snapshot snap(db, Q::statements > 1);
-    params ps;
-    const std::string sql = render_level(spec, db.sql_dialect(), nullptr, ps);
     std::vector<typename Q::node_type> rows;
-    fetch(
-        db, sql, ps, spec.columns,
-        [&](result_batch& b) {
-            for (std::size_t r = 0; r < b.rows; ++r) read_node(b, spec, 0, r, rows.emplace_back(), q);
-        },
-        q.expected_rows());
-    if constexpr (Q::statements > 1) {
-        std::vector<typename Q::node_type*> ptrs;
-        ptrs.reserve(rows.size());
-        for (auto& n : rows) ptrs.push_back(&n);
-        run_loads<Q, true>(db, ptrs, q);
-    }
-    snap.commit();
+    root_ops ops{};
+    ops.spec = &spec;
+    ops.query = &q;
+    ops.rows = &rows;
+    ops.expected_rows = q.expected_rows();
+    ops.row_size = sizeof(typename Q::node_type);
+    ops.read_rows = &C::read_rows;
+    ops.size = &C::size;
+    ops.data = &C::data;
+    if constexpr (Q::statements > 1) ops.run_nested = &C::template run_nested<true>;
+    run_root(db, ops);
     return rows;
 }
 
@@ -419,7 +464,7 @@ std::vector<typename Q::node_type> load_graph(const Q& q, const database& db) {
 
 template <class Q>
 void plan_loads(const Q& q, dialect d, std::vector<std::string>& out) {
-    std::apply(
+    apply_slots(
         [&](const auto&... load) {
             (
                 [&] {
