@@ -38,6 +38,7 @@
 #include "eagerload/detail/loads.hpp"
 #include "eagerload/detail/row_reader.hpp"
 #include "eagerload/detail/select_spec.hpp"
+#include "eagerload/detail/unused_loads.hpp"
 #include "eagerload/errors.hpp"
 #include "eagerload/graph.hpp"
 #include "eagerload/order_by.hpp"
@@ -280,7 +281,10 @@ public:
         const detail::call_site site(where);
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
-        return detail::load_graph(*this, db);
+        std::vector<node_type> graph = detail::load_graph(*this, db);
+        if (detail::tracking_reads != 0) [[unlikely]]
+            detail::note_loaded_graph(graph, where);  // the unused-load detector (detector.hpp)
+        return graph;
     }
 
     // --- keyed pages (page.hpp) ----------------------------------------------------
