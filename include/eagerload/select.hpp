@@ -291,18 +291,24 @@ public:
     // `size` rows after the row a token names (token "": the first page), in this
     // query's order with the primary key as the last tie-breaker, and the tokens of
     // the pages after and before it. Relations load for the page's rows only.
-    keyed_page<node_type> page(const database& db, std::size_t size, std::string_view token = {}) const {
+    keyed_page<node_type> page(const database& db, std::size_t size, std::string_view token = {},
+                               eagerload::source_location where = eagerload::source_location::current()) const {
         check_pageable();
-        return detail::load_page(*this, db, size, token);
+        const detail::call_site site(where);
+        return noted(detail::load_page(*this, db, size, token), where);
     }
     // The page after (before) `row`, by its order-key values.
-    keyed_page<node_type> page_after(const database& db, std::size_t size, const T& row) const {
+    keyed_page<node_type> page_after(const database& db, std::size_t size, const T& row,
+                                     eagerload::source_location where = eagerload::source_location::current()) const {
         check_pageable();
-        return detail::load_page_at(*this, db, size, row, false);
+        const detail::call_site site(where);
+        return noted(detail::load_page_at(*this, db, size, row, false), where);
     }
-    keyed_page<node_type> page_before(const database& db, std::size_t size, const T& row) const {
+    keyed_page<node_type> page_before(const database& db, std::size_t size, const T& row,
+                                      eagerload::source_location where = eagerload::source_location::current()) const {
         check_pageable();
-        return detail::load_page_at(*this, db, size, row, true);
+        const detail::call_site site(where);
+        return noted(detail::load_page_at(*this, db, size, row, true), where);
     }
 
     std::optional<T> first(const database& db, eagerload::source_location where = eagerload::source_location::current()) const {
@@ -346,6 +352,14 @@ public:
 
 private:
     select_query(const detail::select_spec& s, std::tuple<Loads...> l) : spec_(s), loads_(std::move(l)) {}
+
+    // A page's relations, for the unused-load detector (detector.hpp).
+    template <class Page>
+    static Page noted(Page p, const eagerload::source_location& where) {
+        if (detail::tracking_reads != 0) [[unlikely]]
+            detail::note_loaded_graph(p.rows, where);
+        return p;
+    }
 
     static constexpr void check_pageable() {
         static_assert((Flags & detail::limited) == 0,

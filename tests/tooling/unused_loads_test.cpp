@@ -257,3 +257,33 @@ EAGERLOAD_TEST("the unused-load report of docs/testing.md") {
                       "2) projects.tasks.assignee: joined by the load at " + at) != std::string::npos);
     CHECK(report.ends_with(", never read\n   drop .join(assignee) from the query that loads tasks, or read it\n"));
 }
+
+EAGERLOAD_TEST("keyed pages register what they load, like load(), with their call site") {
+    seeded(db);
+    n_plus_one_detector detect(db, tracking());
+    const auto q = select<Project>().order_by(asc<&Project::id>).join(owner);
+    const unsigned line = __LINE__ + 1;
+    const auto first = q.page(db, 5);
+    REQUIRE(first.rows.size() == 5);
+    REQUIRE(first.next_token);
+    const unsigned after_line = __LINE__ + 1;
+    (void)q.page_after(db, 5, first.rows.back());
+    auto found = detect.unused_loads();
+    REQUIRE(found.size() == 2);  // two call sites
+    CHECK(found[0].path == "projects.owner");
+    CHECK(found[0].line == line);
+    CHECK(found[1].line == after_line);
+    CHECK(first.rows.front()[owner].id > 0);  // a node of the same type: clears both (one node type)
+    CHECK(detect.unused_loads().empty());
+}
+
+EAGERLOAD_TEST("an unnamed relation is reported by its kind, tables and columns") {
+    seeded(db);
+    n_plus_one_detector detect(db, tracking());
+    REQUIRE_FALSE(select<Project>().prefetch(member_users).load(db).empty());  // not in EAGERLOAD_NAME_RELATIONS
+    const auto found = detect.unused_loads();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].path == "projects.(many_to_many projects.id -> users.id)");
+    CHECK(found[0].advice ==
+          "drop .prefetch((many_to_many projects.id -> users.id)) from the query that loads projects, or read it");
+}
