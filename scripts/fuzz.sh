@@ -2,7 +2,8 @@
 # Fuzz the parsers eagerload owns with libFuzzer (docs/sanitizers.md, "Fuzzing"):
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]   fuzz each target for SECONDS (default 60)
 #   bash scripts/fuzz.sh --replay [TARGET...]    run each target over its committed corpus once
-# Targets (tests/fuzz/<target>.cpp): timestamp, convert, key_encoding (default: all).
+# Targets (tests/fuzz/<target>.cpp): timestamp, convert, key_encoding, connection_string,
+# page_token (default: all).
 #
 # Builds build-fuzz/ with clang++ and -DEAGERLOAD_FUZZ=ON (ASan + UBSan + libFuzzer). A
 # fuzzing run starts from the committed seeds (tests/fuzz/corpus/<target>/) and grows a
@@ -17,12 +18,12 @@ SECONDS_EACH=60
 REPLAY=0
 case "${1:-}" in
   --replay) REPLAY=1; shift ;;
-  -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
   ''|*[!0-9]*) ;;
   *) SECONDS_EACH="$1"; shift ;;
 esac
 TARGETS=("$@")
-[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(timestamp convert key_encoding)
+[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(timestamp convert key_encoding connection_string page_token)
 
 ensure_packages "${BUILD_PACKAGES[@]}" clang
 FUZZ_DIR="$ROOT/build-fuzz"

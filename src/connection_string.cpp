@@ -291,13 +291,13 @@ std::string redact_text(std::string_view text, std::span<const std::string> secr
             }
         }
         // scheme://user:password@host: the password up to the last '@' of the authority.
+        // Quotes do not end it: a password may hold ' or " (a URI quoted in a message
+        // still ends at the whitespace after it).
         if (c == ':' && i + 2 < n && text[i + 1] == '/' && text[i + 2] == '/') {
             out += "://";
             i += 3;
             std::size_t end = i;
-            while (end < n && !is_space(text[end]) && text[end] != '/' && text[end] != '?' && text[end] != '"' &&
-                   text[end] != '\'')
-                ++end;
+            while (end < n && !is_space(text[end]) && text[end] != '/' && text[end] != '?') ++end;
             const std::string_view authority = text.substr(i, end - i);
             const std::size_t at = authority.rfind('@');
             if (at != std::string_view::npos) {

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <exception>
 
 #include "eagerload/detail/call_site.hpp"
+#include "eagerload/detail/unused_loads.hpp"
 #include "eagerload/relation_names.hpp"
 
 namespace eagerload {
@@ -170,16 +172,101 @@ key_lookup lookup_of(std::string_view sql) {
     return {table, id.back()};
 }
 
+// --- unused eager loads ------------------------------------------------------------------
+
+namespace {
+// The detectors with unused_loads open on this thread, innermost last.
+thread_local std::vector<n_plus_one_detector*> tracking_detectors;
+}  // namespace
+
+namespace detail {
+
+std::string relation_name(const relation_info& r) {
+    for (const relation_info& x : registered_relations())
+        if (!x.name.empty() && x.kind == r.kind && x.owner_table == r.owner_table && x.owner_column == r.owner_column &&
+            x.target_table == r.target_table && x.target_column == r.target_column && x.through_table == r.through_table)
+            return x.name;
+    return std::string("(") + kind_name(r.kind) + " " + r.owner_table + "." + r.owner_column + " -> " + r.target_table +
+           "." + r.target_column + ")";
+}
+
+void note_loaded(std::vector<loaded_relation> loaded, const source_location& where) {
+    for (n_plus_one_detector* d : tracking_detectors)
+        for (const loaded_relation& r : loaded) d->loaded(r, where);
+}
+
+}  // namespace detail
+
+void n_plus_one_detector::loaded(const detail::loaded_relation& r, const eagerload::source_location& where) {
+    const std::string file = where.file_name();
+    const unsigned line = where.line();
+    std::lock_guard lock(mutex_);
+    for (loaded_state& x : loaded_)
+        if (x.line == line && x.path == r.path && x.file == file) {
+            ++x.loads;
+            return;
+        }
+    loaded_.push_back({r.path, detail::relation_name(r.relation), r.relation.owner_table, file,
+                       short_function(where.function_name()), r.joined, line, 1, r.reads, r.reads_at_load});
+}
+
+std::vector<unused_load> n_plus_one_detector::unused_loads() const {
+    std::lock_guard lock(mutex_);
+    std::vector<unused_load> out;
+    for (const loaded_state& x : loaded_) {
+        if (*x.reads != x.reads_at_load) continue;
+        if (std::any_of(options_.safelist.begin(), options_.safelist.end(), [&](const std::string& safe) {
+                return x.path == safe ||
+                       (x.path.size() > safe.size() && x.path.ends_with(safe) && x.path[x.path.size() - safe.size() - 1] == '.');
+            }))
+            continue;
+        out.push_back({x.path, x.relation, x.joined, x.file.empty() ? std::string() : short_file(x.file), x.line,
+                       x.function, x.loads,
+                       "drop ." + std::string(x.joined ? "join(" : "prefetch(") + x.relation +
+                           ") from the query that loads " + x.owner_table + ", or read it"});
+    }
+    return out;
+}
+
+std::string n_plus_one_detector::unused_report(const std::vector<unused_load>& found) const {
+    std::string out;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        const unused_load& u = found[i];
+        out += std::to_string(i + 1) + ") " + u.path + ": " + (u.joined ? "joined" : "prefetched") + " by the load at " +
+               (u.file.empty() ? std::string("(call site unknown)")
+                               : u.file + ":" + std::to_string(u.line) + " (" + u.function + ")") +
+               (u.loads == 1 ? std::string() : ", " + std::to_string(u.loads) + " loads") + ", never read\n   " +
+               u.advice + "\n";
+    }
+    return out;
+}
+
 // --- the detector --------------------------------------------------------------------------
 
 n_plus_one_detector::n_plus_one_detector(const database& db, detector_options options, eagerload::source_location scope)
-    : options_(std::move(options)), scope_(scope) {
+    : options_(std::move(options)), scope_(scope), uncaught_(std::uncaught_exceptions()) {
     watch(db, options_.scope);
+    if (options_.unused_loads) {
+        tracking_detectors.push_back(this);
+        ++detail::tracking_reads;
+    }
 }
 
-n_plus_one_detector::~n_plus_one_detector() {
+n_plus_one_detector::~n_plus_one_detector() noexcept(false) {
     unwatch();
-    if (options_.mode != detector_mode::log) return;
+    if (options_.unused_loads) {
+        tracking_detectors.erase(std::find(tracking_detectors.begin(), tracking_detectors.end(), this));
+        --detail::tracking_reads;
+    }
+    if (options_.mode != detector_mode::log) {
+        if (!options_.unused_loads || std::uncaught_exceptions() > uncaught_) return;
+        const std::vector<unused_load> found = unused_loads();
+        if (!found.empty())
+            throw unused_load_error("eagerload: unused eager load" + std::string(found.size() == 1 ? "" : "s") +
+                                    " in the scope opened at " + short_file(scope_.file_name()) + ":" +
+                                    std::to_string(scope_.line()) + ":\n" + unused_report(found));
+        return;
+    }
     const std::string r = report();
     if (r.empty()) return;
     if (options_.write) options_.write(r);
@@ -274,14 +361,20 @@ std::vector<n_plus_one> n_plus_one_detector::findings() const {
 
 std::string n_plus_one_detector::report() const {
     const std::vector<n_plus_one> found = findings();
-    if (found.empty()) return {};
-    std::string out = "eagerload: N+1 in the scope opened at " + short_file(scope_.file_name()) + ":" +
-                      std::to_string(scope_.line()) + " (" + short_function(scope_.function_name()) + "): " +
-                      std::to_string(found.size()) + " repeated statement shape" + (found.size() == 1 ? "" : "s") +
-                      "\n";
-    std::lock_guard lock(mutex_);
-    for (std::size_t i = 0; i < found.size(); ++i)
-        out += std::to_string(i + 1) + ") " + describe(found[i].shape, shapes_.at(found[i].shape));
+    const std::vector<unused_load> unused = unused_loads();
+    const std::string where = short_file(scope_.file_name()) + ":" + std::to_string(scope_.line()) + " (" +
+                              short_function(scope_.function_name()) + "): ";
+    std::string out;
+    if (!found.empty()) {
+        out = "eagerload: N+1 in the scope opened at " + where + std::to_string(found.size()) +
+              " repeated statement shape" + (found.size() == 1 ? "" : "s") + "\n";
+        std::lock_guard lock(mutex_);
+        for (std::size_t i = 0; i < found.size(); ++i)
+            out += std::to_string(i + 1) + ") " + describe(found[i].shape, shapes_.at(found[i].shape));
+    }
+    if (!unused.empty())
+        out += "eagerload: unused eager loads in the scope opened at " + where + std::to_string(unused.size()) +
+               " relation" + (unused.size() == 1 ? "" : "s") + " loaded and never read\n" + unused_report(unused);
     return out;
 }
 

@@ -13,7 +13,7 @@
 // first page) after the page token --after names; --next-token FILE writes the token
 // of the next page, or nothing after the last page. --statement-cache N: prepared
 // statements kept per session (0: off), to measure the statement cache.
-//             [--detect]   (tooling: run the strategies once under the N+1 detector, print its report)
+//             [--detect]   (tooling: run the strategies once under the N+1 and unused-load detector, print its report)
 //             [--explain]  (tooling: the eager query's statements under EXPLAIN, per level)
 //             [--advise-indexes]  (tooling: the CREATE INDEX statements the eager query's levels
 //                                  want, one per line, ready to pipe into psql)
@@ -181,10 +181,11 @@ int main(int argc, char** argv) try {
         for (const strategy s : strategies) {
             std::string found;
             {
-                eagerload::n_plus_one_detector detector(db, {.write = [&](const std::string& r) { found = r; }});
+                eagerload::n_plus_one_detector detector(
+                    db, {.write = [&](const std::string& r) { found = r; }, .unused_loads = true});
                 load(s, v, db, user);
             }
-            fmt::print("{}:{}", to_string(s), found.empty() ? std::string(" no N+1\n") : "\n" + found);
+            fmt::print("{}:{}", to_string(s), found.empty() ? std::string(" no N+1, no unused eager load\n") : "\n" + found);
         }
         return 0;
     }

@@ -14,6 +14,14 @@
 //
 // In raise mode the statement that crosses the threshold throws n_plus_one_error
 // (before it runs), naming the shape and the advice.
+//
+// With unused_loads = true the same scope also reports unused eager loads: every
+// relation a load() on this thread joined or prefetched (for owner rows it returned)
+// and that no node[relation] on this thread read before the scope ended, by path
+// (projects.tasks.assignee) and the load's call site, with the .join/.prefetch to drop.
+// Reads count per relation of a node type, not per node (docs/testing.md, "Unused
+// eager loads"). Raise mode throws unused_load_error when the scope ends (unless an
+// exception is already on its way). Off, the read path costs a thread-local flag test.
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -27,6 +35,9 @@
 #include "eagerload/statement_log.hpp"
 
 namespace eagerload {
+namespace detail {
+struct loaded_relation;  // detail/unused_loads.hpp
+}
 
 enum class detector_mode { log, raise };
 
@@ -39,6 +50,9 @@ struct detector_options {
     // Log mode: where report() goes when the scope ends with findings (default stderr).
     std::function<void(const std::string&)> write{};
     counter_scope scope = counter_scope::this_thread;
+    // Also report relations loaded in the scope and never read (this thread's loads and reads).
+    // The safelist silences one by its path or a tail of it ("tasks.assignee").
+    bool unused_loads = false;
 };
 
 // One repeated shape.
@@ -60,6 +74,23 @@ public:
     using error::error;
 };
 
+// A relation loaded eagerly and never read in the scope, per path and call site.
+struct unused_load {
+    std::string path;      // projects.tasks.assignee
+    std::string relation;  // assignee (the declared name, EAGERLOAD_NAME_RELATIONS)
+    bool joined = false;   // join(), else prefetch()
+    std::string file;      // the load() call ("" when unknown)
+    unsigned line = 0;
+    std::string function;
+    std::size_t loads = 0;  // how many loads from that call site loaded it
+    std::string advice;     // "drop .join(assignee) from the query that loads tasks"
+};
+
+class unused_load_error : public error {
+public:
+    using error::error;
+};
+
 // A shape's table and key column when it is a key lookup ("... FROM t WHERE t.c = ?"):
 // empty strings otherwise.
 struct key_lookup {
@@ -73,14 +104,20 @@ class n_plus_one_detector : public statement_observer {
 public:
     explicit n_plus_one_detector(const database& db, detector_options options = {},
                                  eagerload::source_location scope = eagerload::source_location::current());
-    ~n_plus_one_detector();  // log mode: writes report() when something was found
+    // Log mode: writes report() when something was found. Raise mode with unused_loads:
+    // throws unused_load_error when a loaded relation was never read.
+    ~n_plus_one_detector() noexcept(false);
 
     std::vector<n_plus_one> findings() const;
+    // Relations loaded so far in the scope and not read since (empty without unused_loads).
+    std::vector<unused_load> unused_loads() const;
     // "" when nothing was found.
     std::string report() const;
 
     void before(std::string_view sql) override;
     void after(const statement_event&) override {}
+    // For select_query::load() (detail/unused_loads.hpp): a relation it loaded.
+    void loaded(const detail::loaded_relation& r, const eagerload::source_location& where);
 
 private:
     struct site_state {
@@ -93,6 +130,15 @@ private:
         std::size_t count = 0;
         std::vector<site_state> sites;
     };
+    struct loaded_state {
+        std::string path, relation, owner_table, file, function;
+        bool joined = false;
+        unsigned line = 0;
+        std::size_t loads = 0;
+        const unsigned long long* reads = nullptr;
+        unsigned long long reads_at_load = 0;
+    };
+    std::string unused_report(const std::vector<unused_load>& found) const;
     std::string advice(const std::string& shape, const site_state& s) const;
     std::string describe(const std::string& shape, const shape_state& st) const;
 
@@ -102,6 +148,8 @@ private:
     std::map<std::string, shape_state> shapes_;
     std::vector<std::string> order_;  // shapes in first-seen order
     std::string last_table_;
+    std::vector<loaded_state> loaded_;  // unused_loads: by path and call site, first-seen order
+    int uncaught_ = 0;                  // std::uncaught_exceptions() when the scope opened
 };
 
 }  // namespace eagerload

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "eagerload/detail/loads.hpp"
+#include "eagerload/detail/read_marks.hpp"
 #include "eagerload/projection.hpp"
 #include "eagerload/relation.hpp"
 
@@ -153,6 +154,7 @@ private:
     template <std::size_t I, class Self>
     static decltype(auto) loaded_at(Self& self) {
         using L = std::tuple_element_t<I, std::tuple<Loads...>>;
+        detail::note_read<node, I>();  // the unused-load detector (detector.hpp); a flag test when off
         auto& slot = detail::slot_get<I>(self.loaded);
         if constexpr (!L::single) {
             return (slot);

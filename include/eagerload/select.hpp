@@ -39,6 +39,7 @@
 #include "eagerload/detail/row_reader.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/detail/statement_cache.hpp"
+#include "eagerload/detail/unused_loads.hpp"
 #include "eagerload/errors.hpp"
 #include "eagerload/graph.hpp"
 #include "eagerload/order_by.hpp"
@@ -283,25 +284,34 @@ public:
         const detail::call_site site(where);
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
-        return detail::load_graph(*this, db);
+        std::vector<node_type> graph = detail::load_graph(*this, db);
+        if (detail::tracking_reads != 0) [[unlikely]]
+            detail::note_loaded_graph(graph, where);  // the unused-load detector (detector.hpp)
+        return graph;
     }
 
     // --- keyed pages (page.hpp) ----------------------------------------------------
     // `size` rows after the row a token names (token "": the first page), in this
     // query's order with the primary key as the last tie-breaker, and the tokens of
     // the pages after and before it. Relations load for the page's rows only.
-    keyed_page<node_type> page(const database& db, std::size_t size, std::string_view token = {}) const {
+    keyed_page<node_type> page(const database& db, std::size_t size, std::string_view token = {},
+                               eagerload::source_location where = eagerload::source_location::current()) const {
         check_pageable();
-        return detail::load_page(*this, db, size, token);
+        const detail::call_site site(where);
+        return noted(detail::load_page(*this, db, size, token), where);
     }
     // The page after (before) `row`, by its order-key values.
-    keyed_page<node_type> page_after(const database& db, std::size_t size, const T& row) const {
+    keyed_page<node_type> page_after(const database& db, std::size_t size, const T& row,
+                                     eagerload::source_location where = eagerload::source_location::current()) const {
         check_pageable();
-        return detail::load_page_at(*this, db, size, row, false);
+        const detail::call_site site(where);
+        return noted(detail::load_page_at(*this, db, size, row, false), where);
     }
-    keyed_page<node_type> page_before(const database& db, std::size_t size, const T& row) const {
+    keyed_page<node_type> page_before(const database& db, std::size_t size, const T& row,
+                                      eagerload::source_location where = eagerload::source_location::current()) const {
         check_pageable();
-        return detail::load_page_at(*this, db, size, row, true);
+        const detail::call_site site(where);
+        return noted(detail::load_page_at(*this, db, size, row, true), where);
     }
 
     std::optional<T> first(const database& db, eagerload::source_location where = eagerload::source_location::current()) const {
@@ -345,6 +355,14 @@ public:
 
 private:
     select_query(const detail::select_spec& s, detail::slots<Loads...> l) : spec_(s), loads_(std::move(l)) {}
+
+    // A page's relations, for the unused-load detector (detector.hpp).
+    template <class Page>
+    static Page noted(Page p, const eagerload::source_location& where) {
+        if (detail::tracking_reads != 0) [[unlikely]]
+            detail::note_loaded_graph(p.rows, where);
+        return p;
+    }
 
     static constexpr void check_pageable() {
         static_assert((Flags & detail::limited) == 0,

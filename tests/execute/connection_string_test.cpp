@@ -130,6 +130,23 @@ TEST_CASE("redact_text hides every form of a password in free text") {
     CHECK(detail::redact_text("postgresql://h/d?password=pw&sslmode=x") == "postgresql://h/d?password=***&sslmode=x");
 }
 
+// Found by the connection_string fuzz target (tests/fuzz/connection_string.cpp): the URI
+// rule ended the authority at a quote, so a password holding ' or " (both accepted by
+// parse_uri; ' is a URI sub-delimiter) was left in the text as typed, and the backends'
+// secrets (the decoded value, fully percent-encoded) do not spell it as typed.
+TEST_CASE("redact_text hides a URI password that holds a quote") {
+    const std::string uri = "postgresql://u:p'w%2F@h/d";
+    const detail::conn_uri u = detail::parse_uri(uri);
+    REQUIRE(u.password == "p'w/");
+    const std::vector<std::string> secrets{u.password, detail::percent_encode(u.password)};
+    CHECK(detail::redact_text(uri, secrets) == "postgresql://u:***@h/d");
+    CHECK(detail::redact_text("mysql://u:p\"w@h/d") == "mysql://u:***@h/d");
+    // A URI quoted in a message still ends at the space after its closing quote.
+    CHECK(detail::redact_text("connection to 'postgresql://u:pw@h' failed") ==
+          "connection to 'postgresql://u:***@h' failed");
+    CHECK(detail::redact_text("\"postgresql://h/d\" for user@example") == "\"postgresql://h/d\" for user@example");
+}
+
 TEST_CASE("every form of a PostgreSQL connection string keeps its password out of every message") {
     // Port 1: nothing listens, the connection is refused at once.
     const std::vector<std::string> texts{
