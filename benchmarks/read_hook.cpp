@@ -45,22 +45,22 @@ std::vector<project_node> make_graph() {
     std::int64_t id = 0;
     for (auto& p : out) {
         p.id = ++id;
-        std::get<0>(p.loaded).emplace();
-        std::get<0>(p.loaded)->id = id % 500;
-        auto& ts = std::get<1>(p.loaded);
+        eagerload::detail::slot_get<0>(p.loaded).emplace();
+        eagerload::detail::slot_get<0>(p.loaded)->id = id % 500;
+        auto& ts = eagerload::detail::slot_get<1>(p.loaded);
         ts.resize(50);
         for (auto& t : ts) {
             t.id = ++id;
             if (id % 3) {
-                std::get<0>(t.loaded).emplace();
-                std::get<0>(t.loaded)->id = id % 500;
+                eagerload::detail::slot_get<0>(t.loaded).emplace();
+                eagerload::detail::slot_get<0>(t.loaded)->id = id % 500;
             }
-            auto& cs = std::get<1>(t.loaded);
+            auto& cs = eagerload::detail::slot_get<1>(t.loaded);
             cs.resize(10);
             for (auto& c : cs) {
                 c.id = ++id;
-                std::get<0>(c.loaded).emplace();
-                std::get<0>(c.loaded)->id = id % 500;
+                eagerload::detail::slot_get<0>(c.loaded).emplace();
+                eagerload::detail::slot_get<0>(c.loaded)->id = id % 500;
             }
         }
     }
