@@ -243,7 +243,7 @@ TEST_CASE("a session of the caller's pool (from_pool) that the server killed is 
     CHECK(backend_pid(db, 0) != pid);
 }
 
-TEST_CASE("retry_reads: a read that meets a killed session runs once more on a fresh one; writes never retry [postgresql]") {
+TEST_CASE("retry_reads: a read that meets a killed session runs once more on a fresh one, writes never retry [postgresql]") {
     scratch s(dialect::postgresql);
     open_options o;
     o.retry_reads = true;

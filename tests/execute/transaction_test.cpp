@@ -349,7 +349,7 @@ EAGERLOAD_TEST("a deadlock victim's transaction: later statements and commit() t
     CHECK(users[1].name == "by " + std::to_string(winner_first));
 }
 
-EAGERLOAD_TEST("a lock wait timeout inside a transaction: commit() commits what is left, or throws; never a silent loss") {
+EAGERLOAD_TEST("a lock wait timeout inside a transaction: commit() commits what is left or throws, never a silent loss") {
     if (!ctx.quirks().row_level_locks) {
         MESSAGE("no row-level locks on this backend: a writer waits for the database lock (statement_timeout)");
         return;
