@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdio>
 #include <exception>
+#include <functional>
 
 #include "eagerload/detail/call_site.hpp"
 #include "eagerload/detail/unused_loads.hpp"
@@ -188,6 +189,18 @@ std::string relation_name(const relation_info& r) {
             return x.name;
     return std::string("(") + kind_name(r.kind) + " " + r.owner_table + "." + r.owner_column + " -> " + r.target_table +
            "." + r.target_column + ")";
+}
+
+void distinct_nodes(std::vector<const void*>& level) {
+    std::sort(level.begin(), level.end(), std::less<>());
+    level.erase(std::unique(level.begin(), level.end()), level.end());
+}
+
+const std::string& add_loaded(std::vector<loaded_relation>& out, const std::string& path, relation_info relation,
+                              bool joined, const unsigned long long* reads) {
+    std::string p = path + "." + relation_name(relation);
+    out.push_back({std::move(p), std::move(relation), joined, reads, *reads});
+    return out.back().path;
 }
 
 void note_loaded(std::vector<loaded_relation> loaded, const source_location& where) {

@@ -31,6 +31,13 @@ struct loaded_relation {
 std::string relation_name(const relation_info& r);
 // src/detector.cpp: hands the relations to the detectors with unused_loads open on this thread.
 void note_loaded(std::vector<loaded_relation> loaded, const source_location& where);
+// src/detector.cpp: the distinct nodes of a level (prefetched single nodes are shared),
+// and one loaded relation appended to `out`, returning its path. Compiled once: the
+// walk below is instantiated for every load() in a program, tracking or not, so what it
+// instantiates per node type is kept to a loop over its slots.
+void distinct_nodes(std::vector<const void*>& level);
+const std::string& add_loaded(std::vector<loaded_relation>& out, const std::string& path, relation_info relation,
+                              bool joined, const unsigned long long* reads);
 
 template <class Node>
 struct loaded_walk;
@@ -39,45 +46,38 @@ template <class T, class... Loads>
 struct loaded_walk<node<T, Loads...>> {
     using N = node<T, Loads...>;
 
-    static void run(std::vector<const N*> level, const std::string& path, std::vector<loaded_relation>& out) {
+    static void run(std::vector<const void*> level, const std::string& path, std::vector<loaded_relation>& out) {
         if (level.empty()) return;  // no owner rows: nothing could have been read
-        std::sort(level.begin(), level.end());  // prefetched single nodes are shared
-        level.erase(std::unique(level.begin(), level.end()), level.end());
-        each(level, path, out, std::index_sequence_for<Loads...>{});
+        distinct_nodes(level);
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (one<I>(level, path, out), ...);
+        }(std::index_sequence_for<Loads...>{});
     }
 
 private:
-    template <std::size_t... I>
-    static void each(const std::vector<const N*>& level, const std::string& path, std::vector<loaded_relation>& out,
-                     std::index_sequence<I...>) {
-        (one<I>(level, path, out), ...);
-    }
-
     template <std::size_t I>
-    static void one(const std::vector<const N*>& level, const std::string& path, std::vector<loaded_relation>& out) {
+    static void one(const std::vector<const void*>& level, const std::string& path, std::vector<loaded_relation>& out) {
         using L = std::tuple_element_t<I, std::tuple<Loads...>>;
         if constexpr (!L::aggregated) {
-            using C = typename L::node_type;
-            relation_info info = describe_relation(typename L::relation{});
-            std::string p = path + "." + relation_name(info);
-            std::vector<const C*> children;
-            for (const N* n : level) {
-                const auto& slot = slot_get<I>(n->loaded);
+            std::vector<const void*> children;
+            for (const void* v : level) {
+                const auto& slot = slot_get<I>(static_cast<const N*>(v)->loaded);
                 if constexpr (L::single) {
                     if (slot) children.push_back(&*slot);
                 } else {
                     for (const auto& c : slot) children.push_back(&c);
                 }
             }
-            out.push_back({p, std::move(info), !L::prefetched, &relation_reads<N, I>, relation_reads<N, I>});
-            loaded_walk<C>::run(std::move(children), p, out);
+            const std::string p = add_loaded(out, path, describe_relation(typename L::relation{}), !L::prefetched,
+                                             &relation_reads<N, I>);
+            loaded_walk<typename L::node_type>::run(std::move(children), p, out);
         }
     }
 };
 
 template <class Node>
 void note_loaded_graph(const std::vector<Node>& graph, const source_location& where) {
-    std::vector<const Node*> level;
+    std::vector<const void*> level;
     level.reserve(graph.size());
     for (const Node& n : graph) level.push_back(&n);
     std::vector<loaded_relation> out;
