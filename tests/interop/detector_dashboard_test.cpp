@@ -3,19 +3,14 @@
 #include <string>
 
 #include "../support/backend.hpp"
+#include "../support/example_dashboard.hpp"
 #include "dashboard.hpp"
 #include "eagerload/detector.hpp"
 
 using namespace dashboard;
 
 EAGERLOAD_TEST("the naive dashboard trips the N+1 detector with the right advice: the eager one does not") {
-    config cfg;
-    cfg.users = 40;
-    cfg.projects = 12;
-    cfg.member_projects = 8;
-    cfg.tasks_per_project = 6;
-    cfg.comments_per_task = 3;
-    cfg.members_per_project = 4;
+    const config cfg = eagerload_test::small_example_dashboard();
     create_schema(db);
     generate(db, cfg);
     {

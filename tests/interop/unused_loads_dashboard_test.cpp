@@ -3,6 +3,7 @@
 #include <string>
 
 #include "../support/backend.hpp"
+#include "../support/example_dashboard.hpp"
 #include "dashboard.hpp"
 #include "dashboard/query.hpp"
 #include "eagerload/detector.hpp"
@@ -10,13 +11,7 @@
 using namespace dashboard;
 
 EAGERLOAD_TEST("the dashboard's eager strategy reads every relation it loads, in every variant") {
-    config cfg;
-    cfg.users = 40;
-    cfg.projects = 12;
-    cfg.member_projects = 8;
-    cfg.tasks_per_project = 6;
-    cfg.comments_per_task = 3;
-    cfg.members_per_project = 4;
+    const config cfg = eagerload_test::small_example_dashboard();
     create_schema(db);
     generate(db, cfg);
     for (const variant v : {variant::full, variant::limited, variant::summary}) {
