@@ -6,6 +6,10 @@
 #include <cstdio>
 #include <exception>
 #include <functional>
+#include <iterator>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
 #include "eagerload/detail/call_site.hpp"
 #include "eagerload/detail/unused_loads.hpp"
@@ -178,9 +182,42 @@ key_lookup lookup_of(std::string_view sql) {
 namespace {
 // The detectors with unused_loads open on this thread, innermost last.
 thread_local std::vector<n_plus_one_detector*> tracking_detectors;
+
+// The reads of this thread while a detector with unused_loads is open here, in order;
+// cleared when the last one closes. A load remembers the size it had when it was
+// registered, so a read at position k happened after every load with a smaller size.
+struct read_mark {
+    const void* node;
+    const void* relation;
+};
+thread_local std::vector<read_mark> read_log;
+
+struct mark_hash {
+    std::size_t operator()(const std::pair<const void*, const void*>& m) const noexcept {
+        const std::hash<const void*> h;
+        return h(m.first) ^ (h(m.second) * 0x9e3779b97f4a7c15ULL);
+    }
+};
+// The reads logged since the last load registered: a repeat needs no new entry (the log
+// stays as long as the distinct reads between two loads, however hot the loop).
+thread_local std::unordered_set<std::pair<const void*, const void*>, mark_hash> logged_since_load;
+
+void let_go_of_reads() {
+    std::vector<read_mark>().swap(read_log);
+    std::unordered_set<std::pair<const void*, const void*>, mark_hash>().swap(logged_since_load);
+}
 }  // namespace
 
 namespace detail {
+
+void record_read(const void* node, const void* relation) noexcept {
+    try {
+        if (logged_since_load.insert({node, relation}).second) read_log.push_back({node, relation});
+    } catch (...) {  // out of memory: this read is not credited (a possible false positive, never a crash)
+    }
+}
+
+std::size_t reads_recorded() noexcept { return read_log.size(); }
 
 std::string relation_name(const relation_info& r) {
     for (const relation_info& x : registered_relations())
@@ -196,14 +233,21 @@ void distinct_nodes(std::vector<const void*>& level) {
     level.erase(std::unique(level.begin(), level.end()), level.end());
 }
 
-const std::string& add_loaded(std::vector<loaded_relation>& out, const std::string& path, relation_info relation,
-                              bool joined, const unsigned long long* reads) {
-    std::string p = path + "." + relation_name(relation);
-    out.push_back({std::move(p), std::move(relation), joined, reads, *reads});
+const std::string& add_loaded(std::vector<loaded_relation>& out, const std::string& path, const relation_info& relation,
+                              load_kind kind, const void* id, const std::vector<const void*>& owners,
+                              const char* function, const std::string& column) {
+    std::string name = relation_name(relation);
+    if (function != nullptr) {
+        // An aggregate: count(tasks), max(tasks.priority).
+        name = std::string(function) + "(" + name + (column.empty() ? std::string() : "." + column) + ")";
+    }
+    std::string p = path + "." + name;
+    out.push_back({std::move(p), std::move(name), relation.owner_table, kind, id, owners, read_log.size()});
     return out.back().path;
 }
 
 void note_loaded(std::vector<loaded_relation> loaded, const source_location& where) {
+    logged_since_load.clear();  // a read from now on may be of this load's nodes
     for (n_plus_one_detector* d : tracking_detectors)
         for (const loaded_relation& r : loaded) d->loaded(r, where);
 }
@@ -214,29 +258,61 @@ void n_plus_one_detector::loaded(const detail::loaded_relation& r, const eagerlo
     const std::string file = where.file_name();
     const unsigned line = where.line();
     std::lock_guard lock(mutex_);
+    load_event event{r.id, r.owners, r.reads_before};
     for (loaded_state& x : loaded_)
         if (x.line == line && x.path == r.path && x.file == file) {
-            ++x.loads;
+            x.loads.push_back(std::move(event));
             return;
         }
-    loaded_.push_back({r.path, detail::relation_name(r.relation), r.relation.owner_table, file,
-                       short_function(where.function_name()), r.joined, line, 1, r.reads, r.reads_at_load});
+    loaded_.push_back({r.path, r.relation, r.owner_table, file, short_function(where.function_name()),
+                       static_cast<int>(r.kind), line, {}});
+    loaded_.back().loads.push_back(std::move(event));
 }
 
 std::vector<unused_load> n_plus_one_detector::unused_loads() const {
     std::lock_guard lock(mutex_);
+    // Each read of this thread since the scope opened is credited to the most recent load
+    // (before the read) that returned that node with that relation; a read of a node no
+    // load returned (a copy, a graph from before the scope) to every load of that
+    // relation before it, so that reading a copy is never reported as unused.
+    using entry = std::pair<std::size_t, std::size_t>;  // reads_before, index in loaded_
+    std::unordered_map<std::pair<const void*, const void*>, std::vector<entry>, mark_hash> by_node;
+    std::unordered_map<const void*, std::vector<entry>> by_relation;
+    for (std::size_t i = 0; i < loaded_.size(); ++i)
+        for (const load_event& e : loaded_[i].loads) {
+            by_relation[e.id].push_back({e.reads_before, i});
+            for (const void* owner : e.owners) by_node[{owner, e.id}].push_back({e.reads_before, i});
+        }
+    for (auto& [k, v] : by_node) std::sort(v.begin(), v.end());
+    std::vector<bool> read(loaded_.size(), false);
+    for (std::size_t k = std::min(reads_from_, read_log.size()); k < read_log.size(); ++k) {
+        const read_mark& m = read_log[k];
+        if (const auto it = by_node.find({m.node, m.relation}); it != by_node.end()) {
+            const auto after = std::upper_bound(it->second.begin(), it->second.end(),
+                                                entry{k, static_cast<std::size_t>(-1)});
+            if (after != it->second.begin()) read[std::prev(after)->second] = true;
+        } else if (const auto r = by_relation.find(m.relation); r != by_relation.end()) {
+            for (const entry& e : r->second)
+                if (e.first <= k) read[e.second] = true;
+        }
+    }
     std::vector<unused_load> out;
-    for (const loaded_state& x : loaded_) {
-        if (*x.reads != x.reads_at_load) continue;
+    for (std::size_t i = 0; i < loaded_.size(); ++i) {
+        const loaded_state& x = loaded_[i];
+        if (read[i]) continue;
         if (std::any_of(options_.safelist.begin(), options_.safelist.end(), [&](const std::string& safe) {
                 return x.path == safe ||
                        (x.path.size() > safe.size() && x.path.ends_with(safe) && x.path[x.path.size() - safe.size() - 1] == '.');
             }))
             continue;
-        out.push_back({x.path, x.relation, x.joined, x.file.empty() ? std::string() : short_file(x.file), x.line,
-                       x.function, x.loads,
-                       "drop ." + std::string(x.joined ? "join(" : "prefetch(") + x.relation +
-                           ") from the query that loads " + x.owner_table + ", or read it"});
+        const auto kind = static_cast<detail::load_kind>(x.kind);
+        const char* call = kind == detail::load_kind::joined       ? "join("
+                           : kind == detail::load_kind::aggregated ? "aggregate("
+                                                                   : "prefetch(";
+        out.push_back({x.path, x.relation, kind == detail::load_kind::joined, kind == detail::load_kind::aggregated,
+                       x.file.empty() ? std::string() : short_file(x.file), x.line, x.function, x.loads.size(),
+                       "drop ." + std::string(call) + x.relation + ") from the query that loads " + x.owner_table +
+                           ", or read it"});
     }
     return out;
 }
@@ -245,7 +321,7 @@ std::string n_plus_one_detector::unused_report(const std::vector<unused_load>& f
     std::string out;
     for (std::size_t i = 0; i < found.size(); ++i) {
         const unused_load& u = found[i];
-        out += std::to_string(i + 1) + ") " + u.path + ": " + (u.joined ? "joined" : "prefetched") + " by the load at " +
+        out += std::to_string(i + 1) + ") " + u.path + ": " + (u.joined ? "joined" : u.aggregated ? "aggregated" : "prefetched") + " by the load at " +
                (u.file.empty() ? std::string("(call site unknown)")
                                : u.file + ":" + std::to_string(u.line) + " (" + u.function + ")") +
                (u.loads == 1 ? std::string() : ", " + std::to_string(u.loads) + " loads") + ", never read\n   " +
@@ -262,25 +338,32 @@ n_plus_one_detector::n_plus_one_detector(const database& db, detector_options op
     if (options_.unused_loads) {
         tracking_detectors.push_back(this);
         ++detail::tracking_reads;
+        reads_from_ = read_log.size();
     }
 }
 
 n_plus_one_detector::~n_plus_one_detector() noexcept(false) {
     unwatch();
+    // What to report is decided before this thread's reads are let go.
+    std::vector<unused_load> found;
+    std::string r;
+    const bool raise = options_.mode != detector_mode::log;
+    if (raise) {
+        if (options_.unused_loads && std::uncaught_exceptions() <= uncaught_) found = unused_loads();
+    } else {
+        r = report();
+    }
     if (options_.unused_loads) {
         tracking_detectors.erase(std::find(tracking_detectors.begin(), tracking_detectors.end(), this));
-        --detail::tracking_reads;
+        if (--detail::tracking_reads == 0) let_go_of_reads();
     }
-    if (options_.mode != detector_mode::log) {
-        if (!options_.unused_loads || std::uncaught_exceptions() > uncaught_) return;
-        const std::vector<unused_load> found = unused_loads();
+    if (raise) {
         if (!found.empty())
             throw unused_load_error("eagerload: unused eager load" + std::string(found.size() == 1 ? "" : "s") +
                                     " in the scope opened at " + short_file(scope_.file_name()) + ":" +
                                     std::to_string(scope_.line()) + ":\n" + unused_report(found));
         return;
     }
-    const std::string r = report();
     if (r.empty()) return;
     if (options_.write) options_.write(r);
     else std::fputs(r.c_str(), stderr);

@@ -16,11 +16,11 @@
 // (before it runs), naming the shape and the advice.
 //
 // With unused_loads = true the same scope also reports unused eager loads: every
-// relation a load() on this thread joined or prefetched (for owner rows it returned)
-// and that no node[relation] on this thread read before the scope ended, by path
-// (projects.tasks.assignee) and the load's call site, with the .join/.prefetch to drop.
-// Reads count per relation of a node type, not per node (docs/testing.md, "Unused
-// eager loads"). Raise mode throws unused_load_error when the scope ends (unless an
+// relation or aggregate a load() on this thread joined, prefetched or aggregated (for
+// owner rows it returned) and that no node[...] on this thread read on a node of that
+// load before the scope ended, by path (projects.tasks.assignee) and the load's call
+// site, with the .join/.prefetch/.aggregate to drop (docs/testing.md, "Unused eager
+// loads"). Raise mode throws unused_load_error when the scope ends (unless an
 // exception is already on its way). Off, the read path costs a thread-local flag test.
 #include <cstddef>
 #include <functional>
@@ -74,11 +74,12 @@ public:
     using error::error;
 };
 
-// A relation loaded eagerly and never read in the scope, per path and call site.
+// A relation (or aggregate) loaded eagerly and never read in the scope, per path and call site.
 struct unused_load {
-    std::string path;      // projects.tasks.assignee
-    std::string relation;  // assignee (the declared name, EAGERLOAD_NAME_RELATIONS)
-    bool joined = false;   // join(), else prefetch()
+    std::string path;         // projects.tasks.assignee; projects.count(tasks) for an aggregate
+    std::string relation;     // assignee (the declared name, EAGERLOAD_NAME_RELATIONS); count(tasks)
+    bool joined = false;      // join()
+    bool aggregated = false;  // aggregate(); neither: prefetch()
     std::string file;      // the load() call ("" when unknown)
     unsigned line = 0;
     std::string function;
@@ -130,13 +131,16 @@ private:
         std::size_t count = 0;
         std::vector<site_state> sites;
     };
+    struct load_event {  // one load() of a loaded_state's relation
+        const void* id = nullptr;
+        std::vector<const void*> owners;
+        std::size_t reads_before = 0;
+    };
     struct loaded_state {
         std::string path, relation, owner_table, file, function;
-        bool joined = false;
+        int kind = 0;  // detail::load_kind
         unsigned line = 0;
-        std::size_t loads = 0;
-        const unsigned long long* reads = nullptr;
-        unsigned long long reads_at_load = 0;
+        std::vector<load_event> loads;
     };
     std::string unused_report(const std::vector<unused_load>& found) const;
     std::string advice(const std::string& shape, const site_state& s) const;
@@ -149,6 +153,7 @@ private:
     std::vector<std::string> order_;  // shapes in first-seen order
     std::string last_table_;
     std::vector<loaded_state> loaded_;  // unused_loads: by path and call site, first-seen order
+    std::size_t reads_from_ = 0;        // detail::reads_recorded() when the scope opened
     int uncaught_ = 0;                  // std::uncaught_exceptions() when the scope opened
 };
 

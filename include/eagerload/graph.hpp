@@ -133,6 +133,7 @@ private:
             static const typename A::value_type none{};
             return (none);
         } else {
+            detail::note_read<node, i>(&self);  // the unused-load detector; a flag test when off
             return (detail::slot_get<i>(self.loaded));
         }
     }
@@ -154,7 +155,7 @@ private:
     template <std::size_t I, class Self>
     static decltype(auto) loaded_at(Self& self) {
         using L = std::tuple_element_t<I, std::tuple<Loads...>>;
-        detail::note_read<node, I>();  // the unused-load detector (detector.hpp); a flag test when off
+        detail::note_read<node, I>(&self);  // the unused-load detector (detector.hpp); a flag test when off
         auto& slot = detail::slot_get<I>(self.loaded);
         if constexpr (!L::single) {
             return (slot);

@@ -10,6 +10,7 @@
 #include "../support/backend.hpp"
 #include "../support/dashboard_data.hpp"
 #include "../support/dashboard_query.hpp"
+#include "eagerload/aggregate.hpp"
 #include "eagerload/detector.hpp"
 #include "eagerload/eagerload.hpp"
 
@@ -184,25 +185,27 @@ EAGERLOAD_TEST("the safelist silences an unused load by its path or a tail of it
     }
 }
 
-EAGERLOAD_TEST("off by default: nothing is registered, no read is counted") {
+EAGERLOAD_TEST("off by default: nothing is registered, no read is recorded") {
     seeded(db);
     n_plus_one_detector detect(db, {.write = [](const std::string&) {}});
     CHECK(detail::tracking_reads == 0);
     const auto projects = select<Project>().prefetch(tasks).join(owner).load(db);
     REQUIRE_FALSE(projects.empty());
-    using node_t = std::remove_cvref_t<decltype(projects.front())>;
-    const unsigned long long before = detail::relation_reads<node_t, 0>;
+    CHECK(detail::reads_recorded() == 0);
     (void)projects.front()[tasks];
-    CHECK(detail::relation_reads<node_t, 0> == before);
+    CHECK(detail::reads_recorded() == 0);
     CHECK(detect.unused_loads().empty());
     CHECK(detect.report().empty());
     {
         n_plus_one_detector on(db, tracking());
         CHECK(detail::tracking_reads == 1);
         (void)projects.front()[tasks];
-        CHECK(detail::relation_reads<node_t, 0> == before + 1);
+        (void)projects.front()[tasks];  // the same read again: one record
+        (void)projects.front()[owner];
+        CHECK(detail::reads_recorded() == 2);
     }
     CHECK(detail::tracking_reads == 0);
+    CHECK(detail::reads_recorded() == 0);  // the last scope on the thread clears them
 }
 
 EAGERLOAD_TEST("no false positive on eager scenarios that read what they load") {
@@ -273,8 +276,10 @@ EAGERLOAD_TEST("keyed pages register what they load, like load(), with their cal
     CHECK(found[0].path == "projects.owner");
     CHECK(found[0].line == line);
     CHECK(found[1].line == after_line);
-    CHECK(first.rows.front()[owner].id > 0);  // a node of the same type: clears both (one node type)
-    CHECK(detect.unused_loads().empty());
+    CHECK(first.rows.front()[owner].id > 0);  // the first page's node: clears that load only
+    found = detect.unused_loads();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].line == after_line);
 }
 
 EAGERLOAD_TEST("an unnamed relation is reported by its kind, tables and columns") {
@@ -286,4 +291,72 @@ EAGERLOAD_TEST("an unnamed relation is reported by its kind, tables and columns"
     CHECK(found[0].path == "projects.(many_to_many projects.id -> users.id)");
     CHECK(found[0].advice ==
           "drop .prefetch((many_to_many projects.id -> users.id)) from the query that loads projects, or read it");
+}
+
+EAGERLOAD_TEST("two loads of one query type: reading one's relation does not clear the other's") {
+    seeded(db);
+    n_plus_one_detector detect(db, tracking());
+    const auto q = select<Project>().order_by(asc<&Project::id>).prefetch(tasks);
+    const auto shown = q.load(db);
+    const unsigned unread_line = __LINE__ + 1;
+    const auto unread = q.load(db);  // same node type, never read
+    REQUIRE(shown.size() == unread.size());
+    std::size_t n = 0;
+    for (const auto& p : shown) n += p[tasks].size();
+    REQUIRE(n > 0);
+    const auto found = detect.unused_loads();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].path == "projects.tasks");
+    CHECK(found[0].line == unread_line);
+    (void)unread.back()[tasks];
+    CHECK(detect.unused_loads().empty());
+}
+
+EAGERLOAD_TEST("a relation read on a copy of a node counts as read: no false positive") {
+    seeded(db);
+    n_plus_one_detector detect(db, tracking());
+    const auto projects = select<Project>().order_by(asc<&Project::id>).prefetch(tasks).load(db);
+    REQUIRE_FALSE(projects.empty());
+    const auto copy = projects.front();  // another address than any node the load returned
+    CHECK(detect.unused_loads().size() == 1);
+    (void)copy[tasks];
+    CHECK(detect.unused_loads().empty());
+}
+
+EAGERLOAD_TEST("an unread aggregate is reported with its advice, a read one is not") {
+    seeded(db);
+    using agg::count;
+    using agg::max;
+    {
+        n_plus_one_detector detect(db, tracking());
+        const unsigned line = __LINE__ + 1;
+        const auto projects = select<Project>().aggregate(count(tasks)).aggregate(max<&Task::priority>(tasks)).load(db);
+        REQUIRE_FALSE(projects.empty());
+        auto found = detect.unused_loads();
+        REQUIRE(found.size() == 2);  // in query order
+        CHECK(found[0].path == "projects.count(tasks)");
+        CHECK(found[0].relation == "count(tasks)");
+        CHECK(found[0].aggregated);
+        CHECK_FALSE(found[0].joined);
+        CHECK(found[0].line == line);
+        CHECK(found[0].advice == "drop .aggregate(count(tasks)) from the query that loads projects, or read it");
+        CHECK(found[1].path == "projects.max(tasks.priority)");
+        CHECK(found[1].advice == "drop .aggregate(max(tasks.priority)) from the query that loads projects, or read it");
+        CHECK(projects.front()[count(tasks)] >= 0);
+        found = detect.unused_loads();
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].path == "projects.max(tasks.priority)");
+        const std::string report = detect.report();
+        CHECK(report.find("1) projects.max(tasks.priority): aggregated by the load at ") != std::string::npos);
+    }
+    {  // an aggregate on a prefetched level, beside a prefetch of the same relation
+        n_plus_one_detector detect(db, tracking());
+        const auto projects =
+            select<Project>().prefetch(tasks, select<Task>().aggregate(count(comments)).prefetch(comments)).load(db);
+        std::size_t n = 0;
+        for (const auto& p : projects)
+            for (const auto& t : p[tasks]) n += t[comments].size() + static_cast<std::size_t>(t[count(comments)]);
+        REQUIRE(n > 0);
+        CHECK(detect.unused_loads().empty());
+    }
 }

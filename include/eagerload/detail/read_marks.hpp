@@ -1,10 +1,10 @@
 #pragma once
 // The read hook of the unused-eager-load detector (detector.hpp, option unused_loads):
-// node[relation] calls note_read<Node, I>(), which counts the read when a detector
-// with unused_loads is open on this thread, and otherwise costs one test of a
-// thread-local flag (compiled out with EAGERLOAD_NO_READ_HOOK, which
-// benchmarks/read_hook.cpp uses to measure it). Reads are counted per node type and
-// relation, not per node: that is the granularity of the findings (docs/testing.md).
+// node[relation] and node[aggregate] call note_read<Node, I>(&node), which records
+// (node, relation) on this thread when a detector with unused_loads is open here, and
+// otherwise costs one test of a thread-local flag (compiled out with
+// EAGERLOAD_NO_READ_HOOK, which benchmarks/read_hook.cpp uses to measure it). The
+// detector credits a read to the load that returned that node (docs/testing.md).
 #include <cstddef>
 
 namespace eagerload::detail {
@@ -12,15 +12,20 @@ namespace eagerload::detail {
 // Detectors with unused_loads open on this thread.
 inline thread_local unsigned tracking_reads = 0;
 
-// Reads of relation I of nodes of type Node on this thread while tracking.
+// The identity of load I of node type Node: this variable's address (one per program).
 template <class Node, std::size_t I>
-inline thread_local unsigned long long relation_reads = 0;
+inline constexpr char relation_id = 0;
+
+// src/detector.cpp: records a read of `relation` on `node` on this thread; reads_recorded()
+// is how many are held (a repeat of the last one is not recorded again).
+void record_read(const void* node, const void* relation) noexcept;
+std::size_t reads_recorded() noexcept;
 
 template <class Node, std::size_t I>
-inline void note_read() noexcept {
+inline void note_read([[maybe_unused]] const void* node) noexcept {
 #ifndef EAGERLOAD_NO_READ_HOOK
     if (tracking_reads != 0) [[unlikely]]
-        ++relation_reads<Node, I>;
+        record_read(node, &relation_id<Node, I>);
 #endif
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 // What a load hands to the unused-eager-load detector (detector.hpp, option
-// unused_loads) when one is open on this thread: every relation it loaded whose owner
-// level has rows, by path (projects.tasks.assignee), with this thread's read count of
-// it (read_marks.hpp). select_query::load() calls note_loaded_graph() only while
+// unused_loads) when one is open on this thread: every relation and aggregate it loaded
+// whose owner level has rows, by path (projects.tasks.assignee), with the owner nodes
+// it was loaded on, so that a read (read_marks.hpp) is credited to the load that
+// returned the node read. select_query::load() calls note_loaded_graph() only while
 // tracking_reads is set: nothing of this runs otherwise.
-#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <tuple>
@@ -18,26 +18,29 @@
 
 namespace eagerload::detail {
 
+enum class load_kind { joined, prefetched, aggregated };
+
 struct loaded_relation {
-    std::string path;  // root table, then relation names: projects.tasks.assignee
-    relation_info relation;
-    bool joined = false;  // join() (else prefetch())
-    const unsigned long long* reads = nullptr;  // this thread's read count of it
-    unsigned long long reads_at_load = 0;
+    std::string path;      // root table, then relation names: projects.tasks.assignee, projects.count(tasks)
+    std::string relation;  // the last step of the path: assignee, count(tasks)
+    std::string owner_table;
+    load_kind kind = load_kind::prefetched;
+    const void* id = nullptr;             // relation_id<Node, I>: what a read of it records
+    std::vector<const void*> owners;      // the distinct owner nodes it was loaded on, sorted
+    std::size_t reads_before = 0;         // reads_recorded() when it was loaded
 };
 
-// src/detector.cpp: the declared name of a relation (EAGERLOAD_NAME_RELATIONS), or a
-// description of it when it has none.
-std::string relation_name(const relation_info& r);
 // src/detector.cpp: hands the relations to the detectors with unused_loads open on this thread.
 void note_loaded(std::vector<loaded_relation> loaded, const source_location& where);
 // src/detector.cpp: the distinct nodes of a level (prefetched single nodes are shared),
-// and one loaded relation appended to `out`, returning its path. Compiled once: the
-// walk below is instantiated for every load() in a program, tracking or not, so what it
-// instantiates per node type is kept to a loop over its slots.
+// and one loaded relation (or aggregate: `function` and `column` set) appended to
+// `out`, returning its path. Compiled once: the walk below is instantiated for every
+// load() in a program, tracking or not, so what it instantiates per node type is kept
+// to a loop over its slots.
 void distinct_nodes(std::vector<const void*>& level);
-const std::string& add_loaded(std::vector<loaded_relation>& out, const std::string& path, relation_info relation,
-                              bool joined, const unsigned long long* reads);
+const std::string& add_loaded(std::vector<loaded_relation>& out, const std::string& path, const relation_info& relation,
+                              load_kind kind, const void* id, const std::vector<const void*>& owners,
+                              const char* function = nullptr, const std::string& column = {});
 
 template <class Node>
 struct loaded_walk;
@@ -58,7 +61,11 @@ private:
     template <std::size_t I>
     static void one(const std::vector<const void*>& level, const std::string& path, std::vector<loaded_relation>& out) {
         using L = std::tuple_element_t<I, std::tuple<Loads...>>;
-        if constexpr (!L::aggregated) {
+        if constexpr (L::aggregated) {
+            using A = typename L::relation;
+            add_loaded(out, path, describe_relation(typename A::relation{}), load_kind::aggregated, &relation_id<N, I>,
+                       level, aggregate_fn_name(A::function), A::column_name());
+        } else {
             std::vector<const void*> children;
             for (const void* v : level) {
                 const auto& slot = slot_get<I>(static_cast<const N*>(v)->loaded);
@@ -68,8 +75,9 @@ private:
                     for (const auto& c : slot) children.push_back(&c);
                 }
             }
-            const std::string p = add_loaded(out, path, describe_relation(typename L::relation{}), !L::prefetched,
-                                             &relation_reads<N, I>);
+            const std::string p = add_loaded(out, path, describe_relation(typename L::relation{}),
+                                             L::prefetched ? load_kind::prefetched : load_kind::joined,
+                                             &relation_id<N, I>, level);
             loaded_walk<typename L::node_type>::run(std::move(children), p, out);
         }
     }
