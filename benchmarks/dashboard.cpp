@@ -2,13 +2,16 @@
 // hand-written SOCI and, on PostgreSQL, by hand-written raw libpq (the C floor), across
 //
 //   backend   sqlite (a temporary file) | postgresql ($EAGERLOAD_BENCH_POSTGRES, a libpq
-//             key=value conninfo; skipped with a note on stderr when unset)
+//             key=value conninfo; skipped with a note on stderr when unset) | mariadb
+//             ($EAGERLOAD_BENCH_MARIADB, SOCI's MySQL form "user=root host=127.0.0.1
+//             port=3306", no db=: one database per scale; skipped with a note when unset)
 //   scale     default (tasks_per_project 50) | 10x (tasks_per_project 500)
-//   variant   full | limited (top 10 tasks per project, top 5 comments per task)
+//   variant   full | limited (top 10 tasks per project, top 5 comments per task) |
+//             summary (limited, plus each project's task count and each task's comment count)
 //   strategy  naive | eager | handwritten | libpq (PostgreSQL only: prepared statements on
 //             a PQconnectdb connection of its own, from the same conninfo)
 //   rtt       PostgreSQL: rtt0 (loopback) and rtt0.5 (through latency_proxy, 250 us each
-//             way); SQLite is in-process: always rtt0
+//             way); SQLite is in-process and MariaDB runs on loopback only: always rtt0
 //
 // Benchmark names: dashboard/<backend>/<scale>/<variant>/<strategy>/rtt<ms>, to which Google
 // Benchmark appends "/real_time". Counters: statements (per load), rows (projects + members
@@ -18,7 +21,8 @@
 // rtt_ms (what the proxy adds per round trip: 0 or 0.5). The label repeats the dimensions.
 //
 // Each dataset is generated once per (backend, scale); PostgreSQL keeps each scale in its
-// own schema (eagerload_bench_dashboard_<scale>), dropped at exit. Before anything is
+// own schema, MariaDB in its own database (eagerload_bench_dashboard_<scale>), dropped at
+// exit. Before anything is
 // timed, every strategy's dashboard is compared (dashboard::to_json) with the eager one:
 // the program aborts on a difference.
 //
@@ -32,7 +36,7 @@
 // skipped.
 // EAGERLOAD_BENCH_QUICK=1: scales / 10, --benchmark_min_time=0.05 and a 5 s cap, for smoke
 // runs.
-// EAGERLOAD_BENCH_KEEP=1: keep the PostgreSQL schemas at exit.
+// EAGERLOAD_BENCH_KEEP=1: keep the PostgreSQL schemas and MariaDB databases at exit.
 //
 //   export EAGERLOAD_BENCH_POSTGRES="host=127.0.0.1 port=5432 dbname=bench user=bench"
 //   bench_dashboard --benchmark_out=dashboard.json --benchmark_out_format=json
@@ -111,11 +115,11 @@ struct dataset {
     std::unique_ptr<eagerload::database> direct, delayed;  // delayed: PostgreSQL through the proxy
     // PostgreSQL: the libpq strategy's own connections (direct, through the proxy).
     std::unique_ptr<dashboard::libpq_connection> pq_direct, pq_delayed;
-    reference refs[2][4];                                  // [variant][strategy]
-    std::string sqlite_path, pg_schema;
+    reference refs[3][4];                                  // [variant][strategy]
+    std::string sqlite_path, pg_schema, mariadb_database;
 };
 
-const std::vector<variant> variants{variant::full, variant::limited};
+const std::vector<variant> variants{variant::full, variant::limited, variant::summary};
 const std::vector<strategy> strategies{strategy::naive, strategy::eager, strategy::handwritten, strategy::libpq};
 
 std::string bench_name(const std::string& backend, const std::string& scale, variant v, strategy s,
@@ -142,11 +146,12 @@ std::size_t count_rows(const dashboard::view& view) {
     return n;
 }
 
-void analyze(const eagerload::database& db) {
+// One statement on a session of db's pool (administration: no eagerload statement for it).
+void run_sql(const eagerload::database& db, const std::string& sql) {
     soci::connection_pool& pool = db.soci_pool();
     const std::size_t slot = pool.lease();
     try {
-        pool.at(slot) << "ANALYZE";
+        pool.at(slot) << sql;
     } catch (...) {
         pool.give_back(slot);
         throw;
@@ -154,12 +159,18 @@ void analyze(const eagerload::database& db) {
     pool.give_back(slot);
 }
 
+// Fresh statistics, as a maintained database has them.
+void analyze(const dataset& d) {
+    if (d.backend == "mariadb") run_sql(*d.direct, "ANALYZE TABLE users, projects, project_members, tasks, comments");
+    else run_sql(*d.direct, "ANALYZE");
+}
+
 void fill(dataset& d) {
     dashboard::drop_schema(*d.direct);
     dashboard::create_schema(*d.direct);
     const auto t0 = std::chrono::steady_clock::now();
     d.counts = dashboard::generate(*d.direct, d.cfg);
-    analyze(*d.direct);
+    analyze(d);
     const double s = seconds_d(std::chrono::steady_clock::now() - t0).count();
     note(fmt::format("{}/{}: generated {} users, {} projects, {} memberships, {} tasks, {} comments in {:.1f} s",
                      d.backend, d.scale, d.counts.users, d.counts.projects, d.counts.members, d.counts.tasks,
@@ -167,7 +178,7 @@ void fill(dataset& d) {
 }
 
 // Every wanted strategy (and always eager, hand-written and libpq, which are cheap) builds the
-// same dashboard as eager, in both variants. Records each one's statements and time.
+// same dashboard as eager, in every variant. Records each one's statements and time.
 void check(dataset& d, const std::vector<std::string>& rtts) {
     for (variant v : variants) {
         std::string reference_json;
@@ -310,6 +321,7 @@ int main(int argc, char** argv) {
     std::vector<std::unique_ptr<dataset>> datasets;
     std::unique_ptr<latency_proxy> proxy;
     std::string pg_base;       // the conninfo, with client_min_messages=warning
+    std::string mariadb_base;  // $EAGERLOAD_BENCH_MARIADB
     double pg_direct_rtt_us = 0, pg_delayed_rtt_us = 0;
     double pg_statement_extra_seconds = 0;  // what the proxy adds to one eagerload statement
     int status = 0;
@@ -418,6 +430,33 @@ int main(int argc, char** argv) {
             }
         }
 
+        // ---- MariaDB: one database per scale, on loopback (no proxy).
+        const char* mdb_env = std::getenv("EAGERLOAD_BENCH_MARIADB");
+        if (!mdb_env || !*mdb_env) {
+            note("EAGERLOAD_BENCH_MARIADB is not set: MariaDB skipped (set it to SOCI's MySQL form, e.g. "
+                 "\"user=root host=127.0.0.1 port=3306\", without db=)");
+        } else {
+            mariadb_base = mdb_env;
+            for (const scale_def& sc : scales) {
+                if (!any_selected("mariadb", sc.name, "rtt0")) continue;
+                auto d = std::make_unique<dataset>();
+                d->backend = "mariadb";
+                d->scale = sc.name;
+                d->cfg.tasks_per_project = sc.tasks_per_project;
+                d->mariadb_database = "eagerload_bench_dashboard_" + sc.name;
+                {
+                    const auto admin = eagerload::database::open("mariadb:" + mariadb_base);
+                    run_sql(admin, fmt::format("DROP DATABASE IF EXISTS {}", d->mariadb_database));
+                    run_sql(admin, fmt::format("CREATE DATABASE {} CHARACTER SET utf8mb4", d->mariadb_database));
+                }
+                d->direct = std::make_unique<eagerload::database>(
+                    eagerload::database::open("mariadb:" + mariadb_base + " db=" + d->mariadb_database));
+                datasets.push_back(std::move(d));
+                fill(*datasets.back());
+                check(*datasets.back(), {"rtt0"});
+            }
+        }
+
         for (const auto& d : datasets) {
             benchmark::AddCustomContext(fmt::format("dataset_{}_{}", d->backend, d->scale),
                                         fmt::format("users={} projects={} members={} tasks={} comments={}",
@@ -479,6 +518,10 @@ int main(int argc, char** argv) {
             if (!d->pg_schema.empty() && !env_flag("EAGERLOAD_BENCH_KEEP")) {
                 soci::session admin(soci::postgresql, pg_base);
                 admin << fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", d->pg_schema);
+            }
+            if (!d->mariadb_database.empty() && !env_flag("EAGERLOAD_BENCH_KEEP")) {
+                const auto admin = eagerload::database::open("mariadb:" + mariadb_base);
+                run_sql(admin, fmt::format("DROP DATABASE IF EXISTS {}", d->mariadb_database));
             }
         } catch (const std::exception& e) {
             note(std::string("cleanup: ") + e.what());

@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
 # Regenerate every benchmark figure: bash scripts/benchmarks.sh [--quick] [--out DIR]
 #
-# Builds the benchmarks (build-bench/, Release), starts a throwaway PostgreSQL on a free
-# loopback port (stopped and deleted at exit), and runs
-#   bench_dashboard          the story's dashboard: 3 strategies x 2 backends x 2 scales x
-#                            2 variants (x 2 round trips on PostgreSQL, where a 4th strategy,
-#                            raw libpq with prepared statements, gives the eager/libpq
-#                            column), 5 repetitions
+# Builds the benchmarks (build-bench/, Release), starts a throwaway PostgreSQL and a
+# throwaway MariaDB on free loopback ports (stopped and deleted at exit), and runs
+#   bench_dashboard          the story's dashboard: 3 strategies x 3 backends x 2 scales x
+#                            3 variants (full, limited, summary; x 2 round trips on
+#                            PostgreSQL, where a 4th strategy, raw libpq with prepared
+#                            statements, gives the eager/libpq column), 5 repetitions
 #   bench_prefetch_scaling   the cost of one prefetch level per child row, by child count
 #   bench_fetch_paths        rows into structs: eagerload against raw SOCI/libpq/sqlite3
 #   bench_huge_input         one prefetch level at 10k/100k/1M child rows (100k with
-#                            --quick) and a 100k text-key level, on SQLite and PostgreSQL
-#                            (and MariaDB when EAGERLOAD_TEST_MARIADB is set): time per
+#                            --quick) and a 100k text-key level, on SQLite, PostgreSQL
+#                            and MariaDB: time per
 #                            row, peak memory against the graph's raw bytes (~75 s; ~15 s
 #                            with --quick)
 #   bench_load_test          dashboards/s and server CPU per dashboard under 1-64 client
 #                            threads, at 0 and 0.5 ms RTT (shared pool and per-thread pools)
-#   examples/dashboard       the side-by-side program, PostgreSQL (with its libpq strategy)
-#                            and SQLite, both variants
+#   examples/dashboard       the side-by-side program, PostgreSQL (with its libpq strategy),
+#                            SQLite and MariaDB, every variant
 #   fuzz                     every libFuzzer target for 60 s (10 s with --quick), through
 #                            scripts/fuzz.sh (runnable alone: bash scripts/fuzz.sh [SECONDS])
 # then writes the raw outputs to DIR/data/ (JSON, the programs' stdout, machine.txt),
@@ -62,7 +62,7 @@ else
   FUZZ_SECONDS=60
 fi
 
-ensure_packages "${BUILD_PACKAGES[@]}" postgresql libbenchmark-dev python3-matplotlib
+ensure_packages "${BUILD_PACKAGES[@]}" postgresql mariadb-server libbenchmark-dev python3-matplotlib
 
 # Debian's python3 has python3-matplotlib; another python3 first on PATH may not.
 PYTHON=python3
@@ -84,6 +84,11 @@ start_throwaway_postgres bench
 CONNINFO="host=127.0.0.1 port=$PG_PORT dbname=bench user=postgres options='-c client_min_messages=warning'"
 export EAGERLOAD_BENCH_POSTGRES="$CONNINFO"
 
+# ---- MariaDB ----------------------------------------------------------------------
+start_throwaway_mariadb bench
+MARIADB_CONN="user=root host=127.0.0.1 port=$MARIADB_PORT"
+export EAGERLOAD_BENCH_MARIADB="$MARIADB_CONN"
+
 mkdir -p "$DATA"
 rm -f "$DATA"/*.json "$DATA"/*.txt "$DATA"/tables.md "$OUT"/*.png
 
@@ -98,6 +103,8 @@ rm -f "$DATA"/*.json "$DATA"/*.txt "$DATA"/tables.md "$OUT"/*.png
   echo "build:      CMAKE_BUILD_TYPE=Release ($(sed -n 's/^CMAKE_CXX_FLAGS_RELEASE:[A-Z]*=//p' "$BENCH_BUILD_DIR/CMakeCache.txt"))"
   echo "postgresql: $(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d bench -Atc 'select version()')"
   echo "            throwaway server on 127.0.0.1 (fsync=off, max_connections=200, otherwise defaults)"
+  echo "mariadb:    $(mariadbd --version | sed 's/^.*Ver //')"
+  echo "            throwaway server on 127.0.0.1 (innodb_flush_log_at_trx_commit=0, max_connections=300, otherwise defaults)"
   echo "sqlite:     $(dpkg-query -W -f='${Version}' libsqlite3-0 2>/dev/null || echo '?') (libsqlite3-0)"
   echo "soci:       $(dpkg-query -W -f='${Version}' libsoci-dev 2>/dev/null || echo '?')"
   echo "benchmark:  $(dpkg-query -W -f='${Version}' libbenchmark-dev 2>/dev/null || echo '?') (Google Benchmark)"
@@ -130,6 +137,7 @@ echo "==> bench_huge_input"
 HUGE_ARGS=()
 [ "$QUICK" -eq 1 ] && HUGE_ARGS=(--max-rows 100000)
 EAGERLOAD_TEST_POSTGRES="host=127.0.0.1 port=$PG_PORT dbname=bench user=postgres" \
+  EAGERLOAD_TEST_MARIADB="$MARIADB_CONN" \
   "$BENCH/bench_huge_input" "${HUGE_ARGS[@]}" | tee "$DATA/huge_input.txt"
 
 # ---- load test: shared pool (N sessions, N threads) and one pool per thread --------------
@@ -150,12 +158,16 @@ done
 echo "==> examples/dashboard"
 EXAMPLE_REPEAT=7
 [ "$QUICK" -eq 1 ] && EXAMPLE_REPEAT=3
-for variant in full limited; do
+mariadb_sql 'CREATE DATABASE IF NOT EXISTS dash CHARACTER SET utf8mb4'
+for variant in full limited summary; do
   # --strategy all (the default) includes libpq on PostgreSQL.
   "$BENCH_BUILD_DIR/examples/dashboard" --postgres "$CONNINFO" --variant "$variant" --repeat "$EXAMPLE_REPEAT" \
     --summary-json "$DATA/example_postgresql_${variant}.json" | tee "$DATA/example_postgresql_${variant}.txt"
   "$BENCH_BUILD_DIR/examples/dashboard" --variant "$variant" --repeat "$EXAMPLE_REPEAT" \
     --summary-json "$DATA/example_sqlite_${variant}.json" | tee "$DATA/example_sqlite_${variant}.txt"
+  "$BENCH_BUILD_DIR/examples/dashboard" --mariadb "db=dash $MARIADB_CONN charset=utf8mb4" --variant "$variant" \
+    --repeat "$EXAMPLE_REPEAT" --summary-json "$DATA/example_mariadb_${variant}.json" \
+    | tee "$DATA/example_mariadb_${variant}.txt"
 done
 
 # ---- fuzzing: bounded runs of the parsers' libFuzzer targets (build-fuzz/, clang++) ---------
