@@ -16,7 +16,8 @@
 // Benchmark names: dashboard/<backend>/<scale>/<variant>/<strategy>/rtt<ms>, to which Google
 // Benchmark appends "/real_time". Counters: statements (per load), rows (projects + members
 // + tasks + comments in the dashboard), rows_per_second, peak_rss_mb (VmHWM; reset at the
-// start of each benchmark when the kernel allows it, see peak_rss_reset), rss_growth_mb
+// start of each benchmark when the kernel allows it, see peak_rss_reset), peak_growth_mb
+// (VmHWM minus VmRSS before the benchmark: what the loads added at their peak), rss_growth_mb
 // (VmRSS with the last loaded dashboard still alive minus VmRSS before the benchmark),
 // rtt_ms (what the proxy adds per round trip: 0 or 0.5). The label repeats the dimensions.
 //
@@ -263,6 +264,8 @@ void run(benchmark::State& state, const bench_case& c) {
     state.counters["rows_per_second"] =
         benchmark::Counter(static_cast<double>(rows) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
     state.counters["peak_rss_mb"] = status_mb("VmHWM");
+    // What the loads added at their peak: meaningful when the high-water mark was reset.
+    state.counters["peak_growth_mb"] = status_mb("VmHWM") - rss_before;
     state.counters["peak_rss_reset"] = peak_reset ? 1 : 0;
     state.counters["rss_growth_mb"] = rss_loaded - rss_before;
     state.counters["rtt_ms"] = c.rtt_ms;

@@ -31,7 +31,7 @@ STRATEGIES = ["naive", "eager", "handwritten"]
 DASH_STRATEGIES = STRATEGIES + ["libpq"]
 COLORS = {"naive": "#d62728", "eager": "#1f77b4", "handwritten": "#2ca02c", "libpq": "#9467bd"}
 MARKERS = {"naive": "o", "eager": "s", "handwritten": "^", "libpq": "v"}
-BACKENDS = ["sqlite", "postgresql"]
+BACKENDS = ["sqlite", "postgresql", "mariadb"]
 BACKEND_TITLE = {"sqlite": "SQLite (embedded, in-process)", "postgresql": "PostgreSQL (loopback)"}
 TIME_SCALE = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
 
@@ -102,7 +102,8 @@ def dashboard_data(path):
         backend, scale, variant, strategy, rtt = p[1:6]
         rec = {"ms": r["ms"], "skipped": r["error"], "repetitions": r["repetitions"],
                "statements": r["counters"].get("statements"), "rows": r["counters"].get("rows"),
-               "peak_rss_mb": r["counters"].get("peak_rss_mb"), "estimated": False}
+               "peak_rss_mb": r["counters"].get("peak_rss_mb"),
+               "peak_growth_mb": r["counters"].get("peak_growth_mb"), "estimated": False}
         if r["error"]:
             st, sec = skipped_estimate(r["error"])
             rec["statements"] = st
@@ -287,13 +288,17 @@ def dashboard_tables(data, sizes):
     lines.append("Wall time per dashboard in ms. naive/eager, eager/handwritten and eager/libpq (PostgreSQL: raw "
                  "libpq with prepared statements, the C floor) are ratios of the medians; "
                  "`~` marks a naive load that was too slow to run at that size and round trip (its time is "
-                 "bench_dashboard's estimate: statements x measured time per statement).\n")
+                 "bench_dashboard's estimate: statements x measured time per statement). Peak growth: the "
+                 "process's resident high-water mark during the benchmark minus its resident size before "
+                 "it (peak_growth_mb; the high-water mark is reset per benchmark), eager's over "
+                 "handwritten's.\n")
     rows = []
     for backend, scale, variant, rtt in keys:
         rec = {s: data.get((backend, scale, variant, s, rtt)) for s in DASH_STRATEGIES}
         ms = {s: (rec[s]["ms"] if rec[s] else None) for s in DASH_STRATEGIES}
         est = {s: bool(rec[s] and rec[s]["estimated"]) for s in DASH_STRATEGIES}
         st = {s: (rec[s]["statements"] if rec[s] else None) for s in DASH_STRATEGIES}
+        peak = {s: (rec[s].get("peak_growth_mb") if rec[s] else None) for s in DASH_STRATEGIES}
         dash_rows = next((rec[s]["rows"] for s in ("eager", "handwritten", "naive") if rec[s] and rec[s]["rows"]), None)
         rows.append([backend, scale, fmt_int(dataset_rows(sizes, backend, scale)), variant,
                      "–" if backend == "sqlite" else rtt_label(rtt), fmt_int(dash_rows),
@@ -301,10 +306,11 @@ def dashboard_tables(data, sizes):
                      fmt_ms(ms["naive"], est["naive"]), fmt_ms(ms["eager"]), fmt_ms(ms["handwritten"]),
                      fmt_ms(ms["libpq"]),
                      fmt_ratio(ms["naive"], ms["eager"], est["naive"]), fmt_ratio(ms["eager"], ms["handwritten"]),
-                     fmt_ratio(ms["eager"], ms["libpq"])])
+                     fmt_ratio(ms["eager"], ms["libpq"]),
+                     fmt_ratio(peak["eager"], peak["handwritten"])])
     lines.append(md_table(["backend", "scale", "db rows", "variant", "round trip", "dashboard rows",
                            "statements n / e / h / l", "naive ms", "eager ms", "handwritten ms", "libpq ms",
-                           "naive/eager", "eager/handwritten", "eager/libpq"], rows))
+                           "naive/eager", "eager/handwritten", "eager/libpq", "peak growth eager/handwritten"], rows))
     return "\n".join(lines)
 
 
