@@ -151,19 +151,22 @@ public:
     // (none: do nothing; `version`: a column bumped by one on update, npos if none).
     // Column-major rows as for insert_many (the key's vector empty when generated).
     // Returns the statement; when `keys_returned`, it returns one row per input row in
-    // input order: the row's key (NULL where it could not see it). Otherwise the
-    // caller runs upsert_keys() next, in the same transaction.
+    // input order: the row's key, one column per key column (NULL where it could not
+    // see it). Otherwise the caller runs upsert_keys() next, in the same transaction.
+    // `read_keys` false (the rows carry their key: a composite key is the conflict
+    // target): the statement only writes, and `keys_returned` stays false.
     struct upsert_spec {
         std::vector<std::size_t> conflict;
         std::vector<std::size_t> update;
         std::size_t version = npos;
+        bool read_keys = true;
     };
     virtual std::string upsert_many(const table_info& t, const upsert_spec& u,
                                     const std::vector<std::vector<param>>& columns, params& ps,
                                     bool& keys_returned) const = 0;
     // After upsert_many: SELECT the key of every input row, joined on the conflict
     // columns, one row per input row in input order (rows the join misses are absent).
-    // Returns two columns: the row's 0-based input position, and the key.
+    // Returns the row's 0-based input position, then each key column (t.key_columns()).
     virtual std::string upsert_keys(const table_info& t, const upsert_spec& u,
                                     const std::vector<std::vector<param>>& columns, params& ps) const;
     // --- prepared statements ----------------------------------------------------------

@@ -147,48 +147,63 @@ void insert_returning_keys(const database& db, const table_info& t, std::vector<
 
 void upsert_columns(const database& db, const table_info& t, const std::vector<std::size_t>& conflict,
                     const std::vector<std::size_t>& update, std::size_t version,
-                    std::vector<std::vector<param>>& columns, column_data& keys) {
+                    std::vector<std::vector<param>>& columns, std::vector<column_data>* keys) {
     const std::size_t rows = row_count(columns);
     const backend& be = db.state().be();
     const std::size_t per = rows_per_statement();
-    const backend::upsert_spec spec{conflict, update, version};
-    keys = column_data{t.columns[t.key].type, t.columns[t.key].domain, {}, {}, {}, {}, {}};
+    const backend::upsert_spec spec{conflict, update, version, keys != nullptr};
+    const auto key_columns = t.key_columns();
+    std::vector<column_source> returned;  // the key columns; after the input position in a lookup
+    std::vector<column_source> looked_up{column_source{&position_table(), 0}};
+    if (keys) {
+        keys->clear();
+        for (std::size_t k : key_columns) {
+            keys->push_back(column_data{t.columns[k].type, t.columns[k].domain, {}, {}, {}, {}, {}});
+            returned.push_back(column_source{&t, k});
+            looked_up.push_back(column_source{&t, k});
+        }
+    }
+    const std::size_t width = key_columns.size();
     std::optional<transaction> tx;
-    const column_source key{&t, t.key};
-    const column_source position{&position_table(), 0};
-    const column_source both[] = {position, {&t, t.key}};
     for (std::size_t first = 0; first < rows; first += per) {
         const std::size_t n = std::min(per, rows - first);
         auto chunk = chunk_of(columns, first, n);
         params ps;
         bool keys_returned = false;
         const std::string sql = be.upsert_many(t, spec, chunk, ps, keys_returned);
-        own_transaction(tx, db, rows > per || !keys_returned);
-        const std::size_t before = keys.nulls.size();
+        own_transaction(tx, db, rows > per || (keys && !keys_returned));
+        if (!keys) {  // the rows carry their key: the upsert alone
+            execute(db, sql, ps);
+            continue;
+        }
+        const std::size_t before = (*keys)[0].nulls.size();
         if (keys_returned) {
             fetch(
-                db, sql, ps, std::span<const column_source>(&key, 1),
+                db, sql, ps, returned,
                 [&](result_batch& b) {
-                    for (std::size_t r = 0; r < b.rows; ++r) append_key(keys, b.columns[0], r);
+                    for (std::size_t r = 0; r < b.rows; ++r)
+                        for (std::size_t k = 0; k < width; ++k) append_key((*keys)[k], b.columns[k], r);
                 },
                 n);
-            for (std::size_t r = before; r < keys.nulls.size(); ++r)
-                if (keys.nulls[r])
-                    throw error("eagerload: upsert into \"" + t.name + "\": input row " + std::to_string(r) +
-                                " conflicted on (" + column_list(t, conflict) +
-                                ") with a row another transaction committed while this statement ran, which the "
-                                "statement's snapshot cannot see: its key is unknown. The statement's other rows "
-                                "were written (they stay unless a transaction around them rolls back): retry the "
-                                "upsert to get every key");
+            for (std::size_t r = before; r < (*keys)[0].nulls.size(); ++r)
+                for (std::size_t k = 0; k < width; ++k)
+                    if ((*keys)[k].nulls[r])
+                        throw error("eagerload: upsert into \"" + t.name + "\": input row " + std::to_string(r) +
+                                    " conflicted on (" + column_list(t, conflict) +
+                                    ") with a row another transaction committed while this statement ran, which "
+                                    "the statement's snapshot cannot see: its key is unknown. The statement's other "
+                                    "rows were written (they stay unless a transaction around them rolls back): "
+                                    "retry the upsert to get every key");
         } else {
             execute(db, sql, ps);
             params kps;
             const std::string lookup = be.upsert_keys(t, spec, chunk, kps);
-            std::vector<unsigned char> seen(n, 0);
-            column_data found{t.columns[t.key].type, t.columns[t.key].domain, {}, {}, {}, {}, {}};
+            std::vector<column_data> found;
+            for (std::size_t k : key_columns)
+                found.push_back(column_data{t.columns[k].type, t.columns[k].domain, {}, {}, {}, {}, {}});
             std::vector<std::size_t> at(n, npos);
             fetch(
-                db, lookup, kps, both,
+                db, lookup, kps, looked_up,
                 [&](result_batch& b) {
                     for (std::size_t r = 0; r < b.rows; ++r) {
                         const auto p = static_cast<std::size_t>(b.columns[0].ints[r]);
@@ -196,8 +211,8 @@ void upsert_columns(const database& db, const table_info& t, const std::vector<s
                             throw error("eagerload: upsert into \"" + t.name + "\": input row " +
                                         std::to_string(first + std::min(p, n)) + " matched more than one row on (" +
                                         column_list(t, conflict) + "): declare a unique key as the conflict target");
-                        at[p] = found.nulls.size();
-                        append_key(found, b.columns[1], r);
+                        at[p] = found[0].nulls.size();
+                        for (std::size_t k = 0; k < width; ++k) append_key(found[k], b.columns[1 + k], r);
                     }
                 },
                 n);
@@ -207,12 +222,12 @@ void upsert_columns(const database& db, const table_info& t, const std::vector<s
                                 column_list(t, conflict) + ") of input row " + std::to_string(first + p) +
                                 " (a conflict on another unique key of the table, which MariaDB's ON DUPLICATE "
                                 "KEY UPDATE also takes?)");
-                append_key(keys, found, at[p]);
+                for (std::size_t k = 0; k < width; ++k) append_key((*keys)[k], found[k], at[p]);
             }
         }
-        if (keys.nulls.size() - before != n)
+        if ((*keys)[0].nulls.size() - before != n)
             throw error("eagerload: upsert into \"" + t.name + "\" of " + std::to_string(n) + " rows returned " +
-                        std::to_string(keys.nulls.size() - before) + " keys");
+                        std::to_string((*keys)[0].nulls.size() - before) + " keys");
     }
     if (tx) tx->commit();
 }
@@ -242,18 +257,25 @@ std::string render_delete(const table_info& t, dialect d, const cond_node* where
 }
 
 std::size_t update_versioned(const database& db, const table_info& t, std::size_t version, const std::string& sql,
-                             const params& ps, const param& key, long long expected) {
+                             const params& ps, const params& key, long long expected) {
     const std::size_t n = execute(db, sql, ps);
     if (n > 0) return n;
     // Nothing matched: a stale version, or no row with that key at all. One more
     // statement, only on this path, tells which (see docs/writing.md).
     const backend& be = db.state().be();
-    const std::string exists = "SELECT count(*) FROM " + be.table(t.name) + " WHERE " +
-                               be.quoted(t.columns[t.key].name) + " = :p1";
-    if (fetch_scalar(db, exists, params{key}) == 0) return 0;
-    const std::string shown = describe(key);
-    throw stale_row("eagerload: stale row: \"" + t.name + "\" with " + t.columns[t.key].name + " = " + shown +
-                        " has moved on from " + t.columns[version].name + " = " + std::to_string(expected) +
+    const auto columns = t.key_columns();
+    std::string exists = "SELECT count(*) FROM " + be.table(t.name) + " WHERE ";
+    std::string named;  // id = 42; a composite key: order_id = 1, line_no = 2
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        const std::string& name = t.columns[columns[i]].name;
+        exists += (i ? " AND " : "") + be.quoted(name) + " = :p" + std::to_string(i + 1);
+        named += (i ? ", " : "") + name + " = " + describe(key[i]);
+    }
+    if (fetch_scalar(db, exists, key) == 0) return 0;
+    // key(): the value alone for a one-column key (42, 'abc'), every column named for a composite one.
+    const std::string shown = columns.size() == 1 ? describe(key[0]) : named;
+    throw stale_row("eagerload: stale row: \"" + t.name + "\" with " + named + " has moved on from " +
+                        t.columns[version].name + " = " + std::to_string(expected) +
                         ", the version this object holds: another write changed it since it was read; nothing "
                         "was written",
                     t.name, shown);

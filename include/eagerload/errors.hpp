@@ -90,7 +90,8 @@ struct stale_row : error {
     stale_row(const std::string& message, std::string table, std::string key)
         : error(message), table_(std::move(table)), key_(std::move(key)) {}
     const std::string& table() const noexcept { return table_; }
-    // The row's key as the message shows it: 42, or 'abc' for a text key.
+    // The row's key as the message shows it: 42, or 'abc' for a text key; a composite
+    // key names every column: order_id = 1, line_no = 2.
     const std::string& key() const noexcept { return key_; }
 
 private:

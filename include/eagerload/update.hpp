@@ -15,7 +15,8 @@
 // A model may declare a version member (optimistic concurrency):
 //   template <> struct eagerload::model<Order> { ...; static constexpr auto version = &Order::version; };
 // then update(db, order) writes only while the row is at order.version, bumps it in
-// the row and in `order`, and throws stale_row when another write moved it on.
+// the row and in `order`, and throws stale_row when another write moved it on (a
+// composite key too: the WHERE names every key column and the version).
 //   erase(db, col<&Order::status> == "cancelled");       // by a typed where
 #include <cstddef>
 #include <string>
@@ -46,10 +47,11 @@ struct assignment {
 // to ps. `version`: the version column's index, npos for none.
 std::string render_update(const table_info& t, dialect d, const std::vector<assignment>& set, const cond_node* where,
                           params& ps, std::size_t version = npos);
-// Runs a versioned update by key (its WHERE holds key and version); when it changes
-// nothing, tells a stale row (stale_row) from a missing one (returns 0).
+// Runs a versioned update by key (its WHERE holds every key column and the version);
+// when it changes nothing, tells a stale row (stale_row) from a missing one (returns 0).
+// `key`: the row's key values, in the order of t.key_columns().
 std::size_t update_versioned(const database& db, const table_info& t, std::size_t version, const std::string& sql,
-                             const params& ps, const param& key, long long expected);
+                             const params& ps, const params& key, long long expected);
 
 template <auto P>
 assignment assign(const member_type_of<P>& v) {
@@ -81,19 +83,21 @@ constexpr std::size_t version_index() {
     }
 }
 
-// UPDATE ... WHERE key = :k [AND version = :v], bumping the row's version; then the
-// object's version, when the update changed the row.
+// UPDATE ... WHERE every key column = :k [AND version = :v], bumping the row's
+// version; then the object's version, when the update changed the row.
 template <class T, class R>
 std::size_t update_by_key(const database& db, R& row, std::vector<assignment> set) {
     const auto& t = table_of<T>();
     params ps;
     if constexpr (has_version<T>()) {
-        static_assert(!composite_key<T>, "eagerload: a version member (model<T>::version) needs a one-column key");
         constexpr std::size_t v = version_index<T>();
         const auto where = row_key_condition(row) && col<model<T>::version> == row.*model<T>::version;
         const std::string sql = render_update(t, db.sql_dialect(), set, where.node.get(), ps, v);
-        const std::size_t n = update_versioned(db, t, v, sql, ps, member_param(row.*model<T>::key),
-                                               static_cast<long long>(row.*model<T>::version));
+        const params key = [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return params{member_param(row.*key_member<T, I>())...};
+        }(std::make_index_sequence<key_size<T>>{});
+        const std::size_t n =
+            update_versioned(db, t, v, sql, ps, key, static_cast<long long>(row.*model<T>::version));
         if constexpr (!std::is_const_v<R>)  // else: reported by update()
             if (n > 0) ++(row.*model<T>::version);
         return n;

@@ -10,9 +10,12 @@
 //
 // The key of EVERY input row is written back into it, in input order: the new row's
 // key (a generated one too), or the key of the row it conflicted with (updated or
-// left alone). One statement per 50,000 rows on PostgreSQL; two on SQLite and MariaDB
-// (the upsert, then a read of the keys), in the caller's transaction or in one of
-// their own: all or nothing. A model with a version member gets version + 1 on update.
+// left alone), every column of a composite key. One statement per 50,000 rows on
+// PostgreSQL; two on SQLite and MariaDB (the upsert, then a read of the keys), in the
+// caller's transaction or in one of their own: all or nothing. A model with a
+// version member gets version + 1 on update. A composite key as the conflict target
+// (upsert(db, line, on<&Line::order_id, &Line::line_no>, ...)) is never generated:
+// the rows carry their key, nothing is read back, one statement per chunk everywhere.
 // The SQL per backend: docs/writing.md.
 #include <cstddef>
 #include <span>
@@ -36,15 +39,33 @@ inline constexpr do_nothing_t do_nothing{};
 
 namespace detail {
 
-// Inserts or updates column-major rows; `keys` gets the key of every row, input order.
+// Inserts or updates column-major rows. `keys`: one column per key column (in the order
+// of t.key_columns()), filled with the key of every row, input order; nullptr when the
+// rows carry their key already (a composite key as the conflict target): nothing is
+// read back then.
 void upsert_columns(const database& db, const table_info& t, const std::vector<std::size_t>& conflict,
                     const std::vector<std::size_t>& update, std::size_t version,
-                    std::vector<std::vector<param>>& columns, column_data& keys);
+                    std::vector<std::vector<param>>& columns, std::vector<column_data>* keys);
+
+// True when one of `Conflict` is T's I-th key column.
+template <class T, std::size_t I, auto... Conflict>
+constexpr bool key_column_named() {
+    return ((field_index<T, Conflict> == field_index<T, key_member<T, I>()>) || ...);
+}
+// True when the members `Conflict` are exactly the columns of T's composite key (in any order).
+template <class T, auto... Conflict>
+constexpr bool conflict_is_composite_key() {
+    if constexpr (!composite_key<T>) {
+        return false;
+    } else {
+        return (is_key_member<T, Conflict>() && ...) && []<std::size_t... I>(std::index_sequence<I...>) {
+            return (key_column_named<T, I, Conflict...>() && ...);
+        }(std::make_index_sequence<key_size<T>>{});
+    }
+}
 
 template <class T, auto... Conflict, auto... Update>
 void upsert_rows(const database& db, std::span<T> rows, conflict_target<Conflict...>, members_list<Update...>) {
-    static_assert(!composite_key<T>, "eagerload: upsert(): the key written back is one column; this model's key is "
-                                     "composite (not supported yet)");
     static_assert(sizeof...(Conflict) > 0, "eagerload: upsert(): on<...> names at least one member");
     static_assert((std::is_same_v<class_of<Conflict>, T> && ...),
                   "eagerload: upsert(): on<...> names a member of another model than the rows'");
@@ -52,10 +73,10 @@ void upsert_rows(const database& db, std::span<T> rows, conflict_target<Conflict
                   "eagerload: upsert(): only<...> names a member of another model than the rows'");
     static_assert((!column_traits<member_type_of<Conflict>>::nullable && ...),
                   "eagerload: upsert(): a conflict target member may not be std::optional (NULLs never conflict)");
-    static_assert(!generated_key_of<T>() || ((field_index<T, Conflict> != field_index<T, model<T>::key>) && ...),
+    static_assert(!generated_key_of<T>() || (!is_key_member<T, Conflict>() && ...),
                   "eagerload: upsert(): the generated key cannot be the conflict target (the database assigns it): "
                   "name a unique key the rows carry");
-    static_assert(((field_index<T, Update> != field_index<T, model<T>::key>) && ...),
+    static_assert((!is_key_member<T, Update>() && ...),
                   "eagerload: upsert(): the key cannot be one of the members updated");
     static_assert(((field_index<T, Update> != version_index<T>()) && ...),
                   "eagerload: upsert(): the version member is bumped by the update itself");
@@ -65,9 +86,16 @@ void upsert_rows(const database& db, std::span<T> rows, conflict_target<Conflict
         for (auto& p : columns[t.key]) p = param{};  // not sent: the database assigns it
     const std::vector<std::size_t> conflict{field_index<T, Conflict>...};
     const std::vector<std::size_t> update{field_index<T, Update>...};
-    column_data keys;
-    upsert_columns(db, t, conflict, update, version_index<T>(), columns, keys);
-    for (std::size_t i = 0; i < rows.size(); ++i) read_present(keys, i, rows[i].*model<T>::key);
+    if constexpr (conflict_is_composite_key<T, Conflict...>()) {
+        // Never generated: every row carries its key, which is the row's key after the upsert.
+        upsert_columns(db, t, conflict, update, version_index<T>(), columns, nullptr);
+    } else {
+        std::vector<column_data> keys;
+        upsert_columns(db, t, conflict, update, version_index<T>(), columns, &keys);
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            for (std::size_t i = 0; i < rows.size(); ++i) (read_present(keys[K], i, rows[i].*key_member<T, K>()), ...);
+        }(std::make_index_sequence<key_size<T>>{});
+    }
 }
 
 }  // namespace detail

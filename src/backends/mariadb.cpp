@@ -434,7 +434,8 @@ public:
     // SELECT `el_rows`.`el_ord` - 1, `el_t`.`id` FROM JSON_TABLE(:p1, '$[*]' COLUMNS (`el_ord` FOR
     //   ORDINALITY, `k0` JSON PATH '$[0]')) AS `el_rows` JOIN `products` AS `el_t`
     //   ON `el_t`.`sku` = JSON_UNQUOTE(`el_rows`.`k0`) ORDER BY `el_rows`.`el_ord` LOCK IN SHARE MODE
-    // Text compares in the column's collation, as the duplicate-key check did (see
+    // (a composite key: each key column after the position). Text compares in the
+    // column's collation, as the duplicate-key check did (see
     // in_list). A locking read: it sees the newest committed rows, not the snapshot of
     // an older read in the caller's transaction.
     std::string upsert_keys(const table_info& t, const upsert_spec& u, const std::vector<std::vector<param>>& columns,
@@ -451,7 +452,9 @@ public:
                                         (text ? "JSON_UNQUOTE(`el_rows`." + k + ")" : "`el_rows`." + k));
         }
         ps.push_back(param::text(json_rows(conflict, "MariaDB", &t, &u.conflict)));
-        return "SELECT `el_rows`.`el_ord` - 1, `el_t`." + quoted(t.columns[t.key].name) + " FROM JSON_TABLE(:p" +
+        std::string keys;  // every key column
+        for (std::size_t k : t.key_columns()) keys += ", `el_t`." + quoted(t.columns[k].name);
+        return "SELECT `el_rows`.`el_ord` - 1" + keys + " FROM JSON_TABLE(:p" +
                std::to_string(ps.size()) + ", '$[*]' COLUMNS (" + defs + ")) AS `el_rows` JOIN " + table(t.name) +
                " AS `el_t` ON " + on + " ORDER BY `el_rows`.`el_ord` LOCK IN SHARE MODE";
     }

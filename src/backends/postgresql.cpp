@@ -630,6 +630,10 @@ public:
     //   SELECT COALESCE("el_up"."el_key", "el_old"."id") FROM "el_in"
     //     LEFT JOIN "el_up" ON "el_up"."k0" = "el_in"."c3"
     //     LEFT JOIN "products" AS "el_old" ON "el_old"."sku" = "el_in"."c3" ORDER BY "el_in"."el_ord"
+    // A composite key has one "el_key" column per key column ("el_key", "el_key1", ...).
+    // Without read_keys (a composite key as the target: the rows carry it), the upsert alone:
+    //   INSERT INTO "lines" AS "el_t" (...) SELECT "c0", ... FROM unnest(...) WITH ORDINALITY
+    //     AS "el_in"("c0", ..., "el_ord") ORDER BY "el_ord" ON CONFLICT ("order_id", "line_no") DO ...
     // Inserted and updated rows come from RETURNING; a row DO NOTHING skipped is the
     // existing row, read from the statement's snapshot. A conflicting row committed by
     // another transaction after that snapshot was taken (READ COMMITTED only: stricter
@@ -681,12 +685,27 @@ public:
                 action += ", " + col + " = \"el_t\"." + col + " + 1";
             }
         }
-        const std::string key = quoted(t.columns[t.key].name);
+        if (!u.read_keys) {  // the rows carry their key: the upsert alone
+            keys_returned = false;
+            return "INSERT INTO " + table(t.name) + " AS \"el_t\" (" + names + ") SELECT " + values + " FROM unnest(" +
+                   arrays + ") WITH ORDINALITY AS \"el_in\"(" + in_names + ", \"el_ord\") ORDER BY \"el_ord\" ON CONFLICT (" +
+                   target + ") " + action;
+        }
+        // Each key column: "el_key" (a composite key's next ones "el_key1", ...) from
+        // RETURNING, else the existing row's.
+        std::string key_returning, key_select;
+        const auto key_columns = t.key_columns();
+        for (std::size_t i = 0; i < key_columns.size(); ++i) {
+            const std::string key = quoted(t.columns[key_columns[i]].name);
+            const std::string k = i ? "\"el_key" + std::to_string(i) + '"' : std::string("\"el_key\"");
+            key_returning += (i ? ", \"el_t\"." : "\"el_t\".") + key + " AS " + k;
+            key_select += (i ? ", COALESCE(\"el_up\"." : "COALESCE(\"el_up\".") + k + ", \"el_old\"." + key + ')';
+        }
         return "WITH \"el_in\" AS (SELECT * FROM unnest(" + arrays + ") WITH ORDINALITY AS \"el_in\"(" + in_names +
                ", \"el_ord\")), \"el_up\" AS (INSERT INTO " + table(t.name) + " AS \"el_t\" (" + names + ") SELECT " +
                values + " FROM \"el_in\" ORDER BY \"el_ord\" ON CONFLICT (" + target + ") " + action +
-               " RETURNING \"el_t\"." + key + " AS \"el_key\"" + returning + ") SELECT COALESCE(\"el_up\".\"el_key\", \"el_old\"." + key +
-               ") FROM \"el_in\" LEFT JOIN \"el_up\" ON " + join_up + " LEFT JOIN " + table(t.name) +
+               " RETURNING " + key_returning + returning + ") SELECT " + key_select +
+               " FROM \"el_in\" LEFT JOIN \"el_up\" ON " + join_up + " LEFT JOIN " + table(t.name) +
                " AS \"el_old\" ON " + join_old + " ORDER BY \"el_in\".\"el_ord\"";
     }
 

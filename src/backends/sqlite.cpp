@@ -397,8 +397,8 @@ public:
 
     // SELECT "el_in"."key", "el_t"."id" FROM json_each(:p1) AS "el_in" JOIN "products" AS "el_t"
     //   ON "el_t"."sku" = json_extract("el_in"."value", '$[0]') ORDER BY "el_in"."key"
-    // (the JSON rows hold the conflict columns only). SQLite compares with the column's
-    // collation, as the ON CONFLICT did.
+    // (the JSON rows hold the conflict columns only; a composite key: each key column
+    // after the position). SQLite compares with the column's collation, as the ON CONFLICT did.
     std::string upsert_keys(const table_info& t, const upsert_spec& u, const std::vector<std::vector<param>>& columns,
                             params& ps) const override {
         std::vector<std::vector<param>> conflict;
@@ -409,7 +409,9 @@ public:
                                         " = json_extract(\"el_in\".\"value\", '$[" + std::to_string(i) + "]')");
         }
         ps.push_back(param::text(json_rows(conflict, "SQLite", &t, &u.conflict)));
-        return "SELECT \"el_in\".\"key\", \"el_t\"." + quoted(t.columns[t.key].name) + " FROM json_each(:p" +
+        std::string keys;  // every key column
+        for (std::size_t k : t.key_columns()) keys += ", \"el_t\"." + quoted(t.columns[k].name);
+        return "SELECT \"el_in\".\"key\"" + keys + " FROM json_each(:p" +
                std::to_string(ps.size()) + ") AS \"el_in\" JOIN " + table(t.name) + " AS \"el_t\" ON " + on +
                " ORDER BY \"el_in\".\"key\"";
     }

@@ -4,6 +4,7 @@
 // expect: find<T>\(db, key\): the key's shape does not match model<T>::key
 // expect: erase<T>\(db, key\): the key's shape does not match model<T>::key
 // expect: update\(db, row, only<...>\): the key is what finds the row. it cannot be one of the members written
+// expect: upsert\(\): the key cannot be one of the members updated
 //
 // Composite keys misused: one error each (the test counts them).
 #include <cstdint>
@@ -12,6 +13,7 @@
 
 #include "eagerload/select.hpp"
 #include "eagerload/update.hpp"
+#include "eagerload/upsert.hpp"
 
 struct Twice {
     std::int64_t a;
@@ -63,5 +65,9 @@ void misuse_3() { (void)eagerload::select<NotMembers>(); }
 void misuse_4() { (void)eagerload::find<Line>(db(), 1); }  // half a key
 void misuse_5() { (void)eagerload::erase<Line>(db(), std::tuple{1, 2, 3}); }
 void misuse_6() { (void)eagerload::update(db(), Line{1, 2, "x"}, eagerload::only<&Line::line_no>); }
+void misuse_7() {  // a key column as a member updated on conflict
+    Line l{1, 2, "x"};
+    eagerload::upsert(db(), l, eagerload::on<&Line::order_id, &Line::line_no>, eagerload::only<&Line::line_no>);
+}
 
 int main() {}

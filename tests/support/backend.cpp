@@ -34,6 +34,7 @@ constexpr backend_quirks sqlite_quirks{
     .upsert_statements = 2,
     .text_holds_nul = true,
     .upsert_misses_rows_committed_while_it_runs = false,
+    .upsert_conflicts_on_any_unique_key = false,
     .keeps_prepared_statements = true,
     .change_column_to_bigint = "ALTER TABLE {table} ADD COLUMN el_new BIGINT; UPDATE {table} SET el_new = {column}; "
                                "ALTER TABLE {table} DROP COLUMN {column}; "
@@ -56,6 +57,7 @@ constexpr backend_quirks postgresql_quirks{
     .upsert_statements = 1,
     .text_holds_nul = false,
     .upsert_misses_rows_committed_while_it_runs = true,
+    .upsert_conflicts_on_any_unique_key = false,
     .keeps_prepared_statements = true,
     .change_column_to_bigint = "ALTER TABLE {table} ALTER COLUMN {column} TYPE BIGINT",
 };
@@ -76,6 +78,7 @@ constexpr backend_quirks mariadb_quirks{
     .upsert_statements = 2,
     .text_holds_nul = false,
     .upsert_misses_rows_committed_while_it_runs = false,
+    .upsert_conflicts_on_any_unique_key = true,
     .keeps_prepared_statements = false,
     .change_column_to_bigint = "ALTER TABLE {table} MODIFY {column} BIGINT NOT NULL",
 };

@@ -75,6 +75,11 @@ struct backend_quirks {
     // COMMITTED: one statement): eagerload throws instead of returning its key. SQLite
     // (one writer) and MariaDB (a locking read after the upsert) return the key.
     bool upsert_misses_rows_committed_while_it_runs;
+    // An upsert takes a duplicate of ANY unique key of the table as its conflict, not
+    // only of on<...> (MariaDB's ON DUPLICATE KEY UPDATE): on the whole composite key,
+    // where nothing is read back, a row colliding on another unique key updates that
+    // row. PostgreSQL and SQLite (ON CONFLICT (target)) raise unique_violation instead.
+    bool upsert_conflicts_on_any_unique_key;
     // Sessions keep prepared statements in their statement cache (open_options::
     // statement_cache_size). MariaDB: SOCI's MySQL backend prepares nothing on the server.
     bool keeps_prepared_statements;

@@ -204,3 +204,52 @@ EAGERLOAD_TEST("hostile strings as the conflict target of an upsert: every key c
     }
     check_schema_intact(db);
 }
+
+EAGERLOAD_TEST("hostile strings in a text part of a composite key: upsert, versioned update, stale_row, erase") {
+    using writes::Entry;
+    memo_table(db);
+    create_table<Entry>(db);
+    create_unique_index(db, "entries_by_code", asc<&Entry::code>);
+    const auto values = eagerload_test::hostile_strings();  // key parts: no 1 MB one
+    const auto n = static_cast<std::int64_t>(values.size());
+    std::vector<Entry> rows;
+    for (std::int64_t i = 0; i < n; ++i) rows.push_back(Entry{values[i], i, i, values[i], 1});
+    upsert_all(db, rows, on<&Entry::book, &Entry::number>, only<&Entry::text>);  // all new
+    // On another unique key, every key column comes back: the text part exactly.
+    std::vector<Entry> by_code;
+    for (std::int64_t i = n; i-- > 0;) by_code.push_back(Entry{"not this", 1000 + i, i, "by code", 1});
+    upsert_all(db, by_code, on<&Entry::code>, only<&Entry::text>);
+    for (std::int64_t i = 0; i < n; ++i) {
+        CAPTURE(i);
+        const Entry& e = by_code[static_cast<std::size_t>(n - 1 - i)];
+        CHECK(e.book == values[i]);
+        CHECK(e.number == i);
+    }
+    for (std::int64_t i = 0; i < n; ++i) {
+        CAPTURE(i);
+        Entry e = get<Entry>(db, values[i], i);
+        CHECK(e.text == "by code");
+        CHECK(e.version == 2);
+        Entry stale = e;
+        e.text = values[(i + 1) % n];
+        CHECK(update(db, e) == 1);
+        CHECK(get<Entry>(db, values[i], i).text == values[(i + 1) % n]);
+        try {
+            update(db, stale);
+            FAIL("a stale update must throw");
+        } catch (const stale_row& s) {
+            CHECK(s.table() == "entries");
+            CHECK(s.key() == "book = '" + values[i] + "', number = " + std::to_string(i));
+        }
+        Entry single{"other", 5000 + i, i, "single", 1};
+        upsert(db, single, on<&Entry::code>, do_nothing);
+        CHECK(single.book == values[i]);
+        CHECK(single.number == i);
+    }
+    for (std::int64_t i = 0; i < n; ++i) {
+        CAPTURE(i);
+        CHECK(erase<Entry>(db, values[i], i) == 1);
+    }
+    CHECK(select<Entry>().count(db) == 0);
+    check_schema_intact(db);
+}
