@@ -60,6 +60,86 @@ void level_spec::aggregate(std::size_t s, aggregate_item a) {
     aggregates.push_back({std::move(a), s, at});
 }
 
+namespace {
+
+// The columns of a projected level's model that its relations read from each row (their
+// owner-side keys), loaded whether or not the projection names them. Empty when the level
+// is not projected (it loads every column).
+std::vector<std::size_t> relation_keys(const query_tree& q) {
+    std::vector<std::size_t> keys;
+    if (!q.spec.only.empty())
+        for (const load_tree& l : q.loads)
+            if (l.how != load_tree::kind::aggregated) keys.push_back(l.owner_column);
+    return keys;
+}
+
+// Segment `self`'s aggregates (contiguous), then the relations joined to it, depth first.
+void add_joins(const query_tree& q, level_spec& l, std::size_t self) {
+    for (const load_tree& load : q.loads)
+        if (load.how == load_tree::kind::aggregated) l.aggregate(self, load.aggregate);
+    for (const load_tree& load : q.loads) {
+        if (load.how != load_tree::kind::joined) continue;
+        const std::vector<std::size_t> keys = relation_keys(load.nested);
+        const std::size_t s =
+            l.join(load.target, self, load.target_column, load.owner_column, load.nested.spec.only, keys);
+        add_joins(load.nested, l, s);
+        l.close(s);
+    }
+}
+
+void plan_loads(const query_tree& q, dialect d, std::vector<std::string>& out) {
+    for (const load_tree& load : q.loads) {
+        if (load.how == load_tree::kind::prefetched) {
+            params ps;
+            const std::string no_keys;
+            out.push_back(render_level(prefetch_level_spec(load), d, &no_keys, ps));
+        }
+        if (load.how != load_tree::kind::aggregated) plan_loads(load.nested, d, out);  // an aggregate is a column
+    }
+}
+
+}  // namespace
+
+query_tree::query_tree() = default;
+query_tree::query_tree(const query_tree&) = default;
+query_tree::query_tree(query_tree&&) noexcept = default;
+query_tree& query_tree::operator=(const query_tree&) = default;
+query_tree& query_tree::operator=(query_tree&&) noexcept = default;
+query_tree::~query_tree() = default;
+
+level_spec root_level(const query_tree& q) {
+    level_spec l;
+    l.begin(q.spec, relation_keys(q));
+    add_joins(q, l, 0);
+    l.close(0);
+    return l;
+}
+
+level_spec prefetch_level_spec(const load_tree& load) {
+    level_spec l;
+    l.prefetch = true;
+    const query_tree& nested = load.nested;
+    std::vector<std::size_t> keys = relation_keys(nested);
+    if (load.through) {  // many_to_many
+        l.through = load.through;
+        l.match_column = load.through_owner_column;
+        l.through_target_column = load.through_target_column;
+    } else {
+        l.match_column = load.target_column;
+        if (!nested.spec.only.empty()) keys.push_back(l.match_column);  // children are matched by it
+    }
+    l.begin(nested.spec, keys);
+    add_joins(nested, l, 0);
+    l.close(0);
+    return l;
+}
+
+void append_plan(const query_tree& q, dialect d, std::vector<std::string>& out) {
+    params ps;
+    out.push_back(render_level(root_level(q), d, nullptr, ps));
+    plan_loads(q, d, out);
+}
+
 snapshot::snapshot(const database& db, bool needed) {
     if (!needed || db.state().pinned_slot() != npos) return;
     tx_ = std::make_unique<transaction>(db, isolation::repeatable_read, true);

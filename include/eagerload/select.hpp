@@ -68,12 +68,28 @@ template <class Node>
 struct keyed_page;  // page.hpp
 
 namespace detail {
-template <class Q>
-std::vector<typename Q::node_type> load_graph(const Q& q, const database& db);
-template <class Q>
-void append_plan(const Q& q, dialect d, std::vector<std::string>& out);
-template <class Q>
-level_spec root_level(const Q& q);
+// What the runtime tree holds of a relation R loaded by a query (joined or prefetched).
+template <class R>
+load_tree relation_load(load_tree::kind how, query_tree nested) {
+    using Owner = typename R::owner;
+    using Target = typename R::target;
+    load_tree l;
+    l.how = how;
+    l.owner_column = field_index<Owner, R::owner_key>;
+    l.target = &table_of<Target>();
+    l.target_column = field_index<Target, R::target_key>;
+    if constexpr (R::kind == relation_kind::many_to_many) {
+        using J = typename R::through;
+        l.through = &table_of<J>();
+        l.through_owner_column = field_index<J, R::through_owner_key>;
+        l.through_target_column = field_index<J, R::through_target_key>;
+    }
+    l.nested = std::move(nested);
+    return l;
+}
+
+template <class Node>
+std::vector<Node> load_graph(const query_tree& q, const database& db, std::size_t expected_rows);
 template <class Q>
 keyed_page<typename Q::node_type> load_page(const Q& q, const database& db, std::size_t size, std::string_view token);
 template <class Q>
@@ -96,7 +112,6 @@ public:
     using model_type = M;
     using row_type = T;  // what all() returns: M, or view<M, columns...>
     using node_type = node<T, Loads...>;
-    using loads_type = std::tuple<Loads...>;
     static constexpr unsigned flags = Flags;
     // Whether where() was called: a prefetched single relation with a filter may be absent.
     static constexpr bool filtered = (Flags & detail::filtered) != 0;
@@ -104,16 +119,17 @@ public:
     // level has no parent rows).
     static constexpr std::size_t statements = 1 + (Loads::statements + ... + 0);
 
-    select_query() { spec_.table = &detail::table_of<M>(); }
+    select_query() { tree_.spec.table = &detail::table_of<M>(); }
 
     // Filters rows; a second where() is ANDed with the first.
     template <class C>
     select_query<T, Flags | detail::filtered, Loads...> where(condition<C> c) const {
         static_assert(std::is_same_v<C, M>, "eagerload: where(): the condition filters another model than "
                                             "the one this query selects");
-        select_query<T, Flags | detail::filtered, Loads...> q(spec_, loads_);
+        select_query<T, Flags | detail::filtered, Loads...> q(tree_);
         if constexpr (std::is_same_v<C, M>)
-            q.spec_.where = detail::combine(detail::cond_node::op::and_, condition<M>{spec_.where}, std::move(c)).node;
+            q.tree_.spec.where =
+                detail::combine(detail::cond_node::op::and_, condition<M>{tree_.spec.where}, std::move(c)).node;
         return q;
     }
 
@@ -126,8 +142,8 @@ public:
                       "eagerload: order_by(): a sort key is a column of another model than the one this "
                       "query selects");
         select_query<T, Flags | detail::ordered | ((Terms::nullable || ...) ? detail::nullable_order : 0u), Loads...> q(
-            spec_, loads_);
-        (q.spec_.order.push_back(terms.item()), ...);
+            tree_);
+        (q.tree_.spec.order.push_back(terms.item()), ...);
         return q;
     }
 
@@ -178,7 +194,8 @@ public:
                           "limit_per_parent(): it loads one row per parent row; prefetch it to order or limit it");
             return *this;
         } else {
-            return add<detail::joined_load<R, Q>>(std::move(nested));
+            return add<detail::joined_load<R, typename Q::node_type>>(
+                detail::relation_load<R>(detail::load_tree::kind::joined, std::move(nested.tree_)));
         }
     }
 
@@ -204,7 +221,8 @@ public:
                           "parents: use limit_per_parent()/offset_per_parent()");
             return *this;
         } else {
-            return add<detail::prefetched_load<R, Q>>(std::move(nested));
+            return add<detail::prefetched_load<R, typename Q::node_type, Q::filtered>>(
+                detail::relation_load<R>(detail::load_tree::kind::prefetched, std::move(nested.tree_)));
         }
     }
 
@@ -228,10 +246,11 @@ public:
                           "eagerload: only<...>(): a column is a member of another model than the one this query selects");
             return *this;
         } else {
-            select_query<view<M, Ps...>, Flags, Loads...> q(spec_, loads_);
-            q.spec_.only = {detail::field_index<M, Ps>...};
-            std::sort(q.spec_.only.begin(), q.spec_.only.end());
-            q.spec_.only.erase(std::unique(q.spec_.only.begin(), q.spec_.only.end()), q.spec_.only.end());
+            select_query<view<M, Ps...>, Flags, Loads...> q(tree_);
+            auto& only = q.tree_.spec.only;
+            only = {detail::field_index<M, Ps>...};
+            std::sort(only.begin(), only.end());
+            only.erase(std::unique(only.begin(), only.end()), only.end());
             return q;
         }
     }
@@ -256,8 +275,11 @@ public:
                           "filters), declare a second relation with its own Tag type");
             return *this;
         } else {
-            using L = detail::aggregate_load<A>;
-            return select_query<T, Flags, Loads..., L>(spec_, detail::slots_append(loads_, L{std::move(a)}));
+            select_query<T, Flags, Loads..., detail::aggregate_load<A>> q(tree_);
+            detail::load_tree& l = q.tree_.loads.emplace_back();
+            l.how = detail::load_tree::kind::aggregated;
+            l.aggregate = a.item();
+            return q;
         }
     }
 
@@ -267,7 +289,7 @@ public:
         static_assert(sizeof...(Loads) == 0, "eagerload: this query loads relations: call load(db) for the graph");
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
-        const detail::level_spec level = detail::root_level(*this);
+        const detail::level_spec level = detail::root_level(tree_);
         detail::params ps;
         const std::string text = detail::render_level(level, db.sql_dialect(), nullptr, ps);
         return detail::retry_read(db, [&] {
@@ -284,7 +306,7 @@ public:
         const detail::call_site site(where);
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
-        std::vector<node_type> graph = detail::load_graph(*this, db);
+        std::vector<node_type> graph = detail::load_graph<node_type>(tree_, db, expected_rows());
         if (detail::tracking_reads != 0) [[unlikely]]
             detail::note_loaded_graph(graph, where);  // the unused-load detector (detector.hpp)
         return graph;
@@ -324,7 +346,7 @@ public:
     long long count(const database& db, eagerload::source_location where = eagerload::source_location::current()) const {
         const detail::call_site site(where);
         detail::params ps;
-        const std::string text = detail::render_count(spec_, db.sql_dialect(), ps);
+        const std::string text = detail::render_count(tree_.spec, db.sql_dialect(), ps);
         return detail::retry_read(db, [&] { return detail::fetch_scalar(db, text, ps); });
     }
 
@@ -343,18 +365,21 @@ public:
     // Every statement load() runs, in order, before it runs.
     eagerload::plan plan(dialect d) const {
         eagerload::plan p;
-        detail::append_plan(*this, d, p.statements);
+        detail::append_plan(tree_, d, p.statements);
         return p;
     }
 
     // --- for the loader -----------------------------------------------------------
-    const detail::select_spec& spec() const noexcept { return spec_; }
-    const detail::slots<Loads...>& loads() const noexcept { return loads_; }
+    const detail::select_spec& spec() const noexcept { return tree_.spec; }
+    // Its values and those of every nested query, in the order of Loads.
+    const detail::query_tree& tree() const noexcept { return tree_; }
     // The most rows this level can return, 0 when unbounded: sizes fetch buffers.
-    std::size_t expected_rows() const noexcept { return spec_.limit ? static_cast<std::size_t>(*spec_.limit) : 0; }
+    std::size_t expected_rows() const noexcept {
+        return tree_.spec.limit ? static_cast<std::size_t>(*tree_.spec.limit) : 0;
+    }
 
 private:
-    select_query(const detail::select_spec& s, detail::slots<Loads...> l) : spec_(s), loads_(std::move(l)) {}
+    explicit select_query(detail::query_tree t) : tree_(std::move(t)) {}
 
     // A page's relations, for the unused-load detector (detector.hpp).
     template <class Page>
@@ -374,15 +399,17 @@ private:
                       "databases and last on others, so keyed pages take non-null order keys only");
     }
 
-    template <class L, class Q>
-    auto add(Q nested) const {
+    template <class L>
+    auto add(detail::load_tree load) const {
         if constexpr (detail::load_index<typename L::relation, Loads...>() != detail::npos) {
             static_assert(detail::dependent_false<L>,
                           "eagerload: this relation is already loaded by this query; to load it twice (say, with "
                           "two filters), declare a second relation with its own Tag type");
             return *this;
         } else {
-            return select_query<T, Flags, Loads..., L>(spec_, detail::slots_append(loads_, L{std::move(nested)}));
+            select_query<T, Flags, Loads..., L> q(tree_);
+            q.tree_.loads.push_back(std::move(load));
+            return q;
         }
     }
 
@@ -416,7 +443,7 @@ private:
     }
 
     std::string sql_and_params(dialect d, detail::params& ps) const {
-        return detail::render_level(detail::root_level(*this), d, nullptr, ps);
+        return detail::render_level(detail::root_level(tree_), d, nullptr, ps);
     }
 
     template <unsigned Flag>
@@ -425,13 +452,12 @@ private:
         if (n && *n < 0)
             throw std::invalid_argument("eagerload: " + std::string(what) + "(" + std::to_string(*n) + ") on table " +
                                         std::string(model<M>::table) + ": must not be negative");
-        select_query<T, Flags | Flag, Loads...> q(spec_, loads_);
-        q.spec_.*field = n;
+        select_query<T, Flags | Flag, Loads...> q(tree_);
+        q.tree_.spec.*field = n;
         return q;
     }
 
-    detail::select_spec spec_;
-    detail::slots<Loads...> loads_;  // (graph.hpp: cheaper to instantiate than std::tuple)
+    detail::query_tree tree_;  // its values, untyped (detail/level_spec.hpp)
 };
 
 template <class T>
