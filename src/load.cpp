@@ -1,4 +1,6 @@
 // The compiled half of the loader: level layouts, snapshots, and its error messages.
+#include <stdexcept>
+#include <string>
 #include "database_state.hpp"
 #include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/loader.hpp"
@@ -106,6 +108,47 @@ query_tree::query_tree(query_tree&&) noexcept = default;
 query_tree& query_tree::operator=(const query_tree&) = default;
 query_tree& query_tree::operator=(query_tree&&) noexcept = default;
 query_tree::~query_tree() = default;
+
+load_tree::load_tree() = default;
+load_tree::load_tree(const load_tree&) = default;
+load_tree::load_tree(load_tree&&) noexcept = default;
+load_tree& load_tree::operator=(const load_tree&) = default;
+load_tree& load_tree::operator=(load_tree&&) noexcept = default;
+load_tree::~load_tree() = default;
+
+query_tree with_relation(const query_tree& q, load_tree::kind how, std::size_t owner_column, const table_info* target,
+                         std::size_t target_column, const table_info* through, std::size_t through_owner_column,
+                         std::size_t through_target_column, query_tree&& nested) {
+    query_tree t = q;
+    load_tree& l = t.loads.emplace_back();
+    l.how = how;
+    l.owner_column = owner_column;
+    l.target = target;
+    l.target_column = target_column;
+    l.through = through;
+    l.through_owner_column = through_owner_column;
+    l.through_target_column = through_target_column;
+    l.nested = std::move(nested);
+    return t;
+}
+
+query_tree with_aggregate(const query_tree& q, aggregate_item a) {
+    query_tree t = q;
+    load_tree& l = t.loads.emplace_back();
+    l.how = load_tree::kind::aggregated;
+    l.aggregate = std::move(a);
+    return t;
+}
+
+query_tree with_limit(const query_tree& q, std::optional<long long> select_spec::*field, const char* what,
+                      std::optional<long long> n) {
+    if (n && *n < 0)
+        throw std::invalid_argument("eagerload: " + std::string(what) + "(" + std::to_string(*n) + ") on table " +
+                                    q.spec.table->name + ": must not be negative");
+    query_tree t = q;
+    t.spec.*field = n;
+    return t;
+}
 
 level_spec root_level(const query_tree& q) {
     level_spec l;

@@ -68,24 +68,20 @@ template <class Node>
 struct keyed_page;  // page.hpp
 
 namespace detail {
-// What the runtime tree holds of a relation R loaded by a query (joined or prefetched).
+// `q` with relation R loaded (joined or prefetched), described by `nested`.
 template <class R>
-load_tree relation_load(load_tree::kind how, query_tree nested) {
+query_tree with_relation(const query_tree& q, load_tree::kind how, query_tree&& nested) {
     using Owner = typename R::owner;
     using Target = typename R::target;
-    load_tree l;
-    l.how = how;
-    l.owner_column = field_index<Owner, R::owner_key>;
-    l.target = &table_of<Target>();
-    l.target_column = field_index<Target, R::target_key>;
     if constexpr (R::kind == relation_kind::many_to_many) {
         using J = typename R::through;
-        l.through = &table_of<J>();
-        l.through_owner_column = field_index<J, R::through_owner_key>;
-        l.through_target_column = field_index<J, R::through_target_key>;
+        return with_relation(q, how, field_index<Owner, R::owner_key>, &table_of<Target>(),
+                             field_index<Target, R::target_key>, &table_of<J>(), field_index<J, R::through_owner_key>,
+                             field_index<J, R::through_target_key>, std::move(nested));
+    } else {
+        return with_relation(q, how, field_index<Owner, R::owner_key>, &table_of<Target>(),
+                             field_index<Target, R::target_key>, nullptr, 0, 0, std::move(nested));
     }
-    l.nested = std::move(nested);
-    return l;
 }
 
 template <class Node>
@@ -195,7 +191,7 @@ public:
             return *this;
         } else {
             return add<detail::joined_load<R, typename Q::node_type>>(
-                detail::relation_load<R>(detail::load_tree::kind::joined, std::move(nested.tree_)));
+                detail::with_relation<R>(tree_, detail::load_tree::kind::joined, std::move(nested.tree_)));
         }
     }
 
@@ -222,7 +218,7 @@ public:
             return *this;
         } else {
             return add<detail::prefetched_load<R, typename Q::node_type, Q::filtered>>(
-                detail::relation_load<R>(detail::load_tree::kind::prefetched, std::move(nested.tree_)));
+                detail::with_relation<R>(tree_, detail::load_tree::kind::prefetched, std::move(nested.tree_)));
         }
     }
 
@@ -275,11 +271,7 @@ public:
                           "filters), declare a second relation with its own Tag type");
             return *this;
         } else {
-            select_query<T, Flags, Loads..., detail::aggregate_load<A>> q(tree_);
-            detail::load_tree& l = q.tree_.loads.emplace_back();
-            l.how = detail::load_tree::kind::aggregated;
-            l.aggregate = a.item();
-            return q;
+            return select_query<T, Flags, Loads..., detail::aggregate_load<A>>(detail::with_aggregate(tree_, a.item()));
         }
     }
 
@@ -399,17 +391,16 @@ private:
                       "databases and last on others, so keyed pages take non-null order keys only");
     }
 
+    // `t`: this query's tree with L's load appended.
     template <class L>
-    auto add(detail::load_tree load) const {
+    auto add(detail::query_tree t) const {
         if constexpr (detail::load_index<typename L::relation, Loads...>() != detail::npos) {
             static_assert(detail::dependent_false<L>,
                           "eagerload: this relation is already loaded by this query; to load it twice (say, with "
                           "two filters), declare a second relation with its own Tag type");
             return *this;
         } else {
-            select_query<T, Flags, Loads..., L> q(tree_);
-            q.tree_.loads.push_back(std::move(load));
-            return q;
+            return select_query<T, Flags, Loads..., L>(std::move(t));
         }
     }
 
@@ -449,12 +440,7 @@ private:
     template <unsigned Flag>
     select_query<T, Flags | Flag, Loads...> with(std::optional<long long> detail::select_spec::*field, const char* what,
                                                  std::optional<long long> n) const {
-        if (n && *n < 0)
-            throw std::invalid_argument("eagerload: " + std::string(what) + "(" + std::to_string(*n) + ") on table " +
-                                        std::string(model<M>::table) + ": must not be negative");
-        select_query<T, Flags | Flag, Loads...> q(tree_);
-        q.tree_.spec.*field = n;
-        return q;
+        return select_query<T, Flags | Flag, Loads...>(detail::with_limit(tree_, field, what, n));
     }
 
     detail::query_tree tree_;  // its values, untyped (detail/level_spec.hpp)

@@ -5,7 +5,9 @@
 // at the end of select.hpp.
 //
 // Only what needs the types lives here (reading a row into a node, putting a child in
-// its parent); grouping by key is compiled once per key kind (detail/key_index.hpp).
+// its parent), per node type: queries that load the same shape with other filters or
+// orders share it. The layouts come from the query's runtime tree (src/load.cpp), the
+// driver of each level is compiled (src/prefetch.cpp).
 #include <algorithm>
 #include <cstdint>
 #include <memory>

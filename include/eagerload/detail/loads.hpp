@@ -1,8 +1,9 @@
 #pragma once
-// What a query loads besides its own rows: a relation joined into the same statement,
-// or prefetched by one further statement per level, each with the nested query that
-// describes the related rows (their own filters, order, joins and prefetches); or an
-// aggregate of a relation per row (aggregate.hpp), folded into the level's statement.
+// What a query loads besides its own rows, as types: a relation joined into the same
+// statement, or prefetched by one further statement per level, each with the node type
+// of the related rows; or an aggregate of a relation per row (aggregate.hpp), folded
+// into the level's statement. The values (the nested queries' filters, orders, limits)
+// are in the query's runtime tree (query_tree, detail/level_spec.hpp).
 #include <cstddef>
 #include <memory>
 #include <optional>
