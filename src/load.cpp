@@ -1,4 +1,6 @@
 // The compiled half of the loader: level layouts, snapshots, and its error messages.
+#include <stdexcept>
+#include <string>
 #include "database_state.hpp"
 #include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/loader.hpp"
@@ -58,6 +60,127 @@ void level_spec::aggregate(std::size_t s, aggregate_item a) {
     const std::size_t at = columns.size();
     columns.push_back({a.info, 1, s, segments[s].key_column});
     aggregates.push_back({std::move(a), s, at});
+}
+
+namespace {
+
+// The columns of a projected level's model that its relations read from each row (their
+// owner-side keys), loaded whether or not the projection names them. Empty when the level
+// is not projected (it loads every column).
+std::vector<std::size_t> relation_keys(const query_tree& q) {
+    std::vector<std::size_t> keys;
+    if (!q.spec.only.empty())
+        for (const load_tree& l : q.loads)
+            if (l.how != load_tree::kind::aggregated) keys.push_back(l.owner_column);
+    return keys;
+}
+
+// Segment `self`'s aggregates (contiguous), then the relations joined to it, depth first.
+void add_joins(const query_tree& q, level_spec& l, std::size_t self) {
+    for (const load_tree& load : q.loads)
+        if (load.how == load_tree::kind::aggregated) l.aggregate(self, load.aggregate);
+    for (const load_tree& load : q.loads) {
+        if (load.how != load_tree::kind::joined) continue;
+        const std::vector<std::size_t> keys = relation_keys(load.nested);
+        const std::size_t s =
+            l.join(load.target, self, load.target_column, load.owner_column, load.nested.spec.only, keys);
+        add_joins(load.nested, l, s);
+        l.close(s);
+    }
+}
+
+void plan_loads(const query_tree& q, dialect d, std::vector<std::string>& out) {
+    for (const load_tree& load : q.loads) {
+        if (load.how == load_tree::kind::prefetched) {
+            params ps;
+            const std::string no_keys;
+            out.push_back(render_level(prefetch_level_spec(load), d, &no_keys, ps));
+        }
+        if (load.how != load_tree::kind::aggregated) plan_loads(load.nested, d, out);  // an aggregate is a column
+    }
+}
+
+}  // namespace
+
+query_tree::query_tree() = default;
+query_tree::query_tree(const query_tree&) = default;
+query_tree::query_tree(query_tree&&) noexcept = default;
+query_tree& query_tree::operator=(const query_tree&) = default;
+query_tree& query_tree::operator=(query_tree&&) noexcept = default;
+query_tree::~query_tree() = default;
+
+load_tree::load_tree() = default;
+load_tree::load_tree(const load_tree&) = default;
+load_tree::load_tree(load_tree&&) noexcept = default;
+load_tree& load_tree::operator=(const load_tree&) = default;
+load_tree& load_tree::operator=(load_tree&&) noexcept = default;
+load_tree::~load_tree() = default;
+
+query_tree with_relation(const query_tree& q, load_tree::kind how, std::size_t owner_column, const table_info* target,
+                         std::size_t target_column, const table_info* through, std::size_t through_owner_column,
+                         std::size_t through_target_column, query_tree&& nested) {
+    query_tree t = q;
+    load_tree& l = t.loads.emplace_back();
+    l.how = how;
+    l.owner_column = owner_column;
+    l.target = target;
+    l.target_column = target_column;
+    l.through = through;
+    l.through_owner_column = through_owner_column;
+    l.through_target_column = through_target_column;
+    l.nested = std::move(nested);
+    return t;
+}
+
+query_tree with_aggregate(const query_tree& q, aggregate_item a) {
+    query_tree t = q;
+    load_tree& l = t.loads.emplace_back();
+    l.how = load_tree::kind::aggregated;
+    l.aggregate = std::move(a);
+    return t;
+}
+
+query_tree with_limit(const query_tree& q, std::optional<long long> select_spec::*field, const char* what,
+                      std::optional<long long> n) {
+    if (n && *n < 0)
+        throw std::invalid_argument("eagerload: " + std::string(what) + "(" + std::to_string(*n) + ") on table " +
+                                    q.spec.table->name + ": must not be negative");
+    query_tree t = q;
+    t.spec.*field = n;
+    return t;
+}
+
+level_spec root_level(const query_tree& q) {
+    level_spec l;
+    l.begin(q.spec, relation_keys(q));
+    add_joins(q, l, 0);
+    l.close(0);
+    return l;
+}
+
+level_spec prefetch_level_spec(const load_tree& load) {
+    level_spec l;
+    l.prefetch = true;
+    const query_tree& nested = load.nested;
+    std::vector<std::size_t> keys = relation_keys(nested);
+    if (load.through) {  // many_to_many
+        l.through = load.through;
+        l.match_column = load.through_owner_column;
+        l.through_target_column = load.through_target_column;
+    } else {
+        l.match_column = load.target_column;
+        if (!nested.spec.only.empty()) keys.push_back(l.match_column);  // children are matched by it
+    }
+    l.begin(nested.spec, keys);
+    add_joins(nested, l, 0);
+    l.close(0);
+    return l;
+}
+
+void append_plan(const query_tree& q, dialect d, std::vector<std::string>& out) {
+    params ps;
+    out.push_back(render_level(root_level(q), d, nullptr, ps));
+    plan_loads(q, d, out);
 }
 
 snapshot::snapshot(const database& db, bool needed) {

@@ -50,16 +50,6 @@ template <std::size_t I, class T>
 const T& slot_get(const slot_leaf<I, T>& s) noexcept {
     return s.value;
 }
-// f(each slot...), as std::apply does for a tuple.
-template <class F, std::size_t... I, class... T>
-decltype(auto) apply_slots(F&& f, const slots_of<std::index_sequence<I...>, T...>& s) {
-    return f(static_cast<const slot_leaf<I, T>&>(s).value...);
-}
-// A copy of `s` with `last` appended.
-template <class L, std::size_t... I, class... T>
-slots<T..., L> slots_append(const slots_of<std::index_sequence<I...>, T...>& s, L&& last) {
-    return {slot_leaf<I, T>{static_cast<const slot_leaf<I, T>&>(s).value}..., slot_leaf<sizeof...(T), L>{std::move(last)}};
-}
 }  // namespace detail
 
 // T is the model, or a view of it (a projected level).

@@ -33,26 +33,18 @@ struct index_advice {
 namespace detail {
 std::vector<index_advice> advise_levels(const database& db, const std::vector<level_spec>& levels);
 
-template <class Q>
-void advice_levels(const Q& q, std::vector<level_spec>& out) {
-    apply_slots(
-        [&](const auto&... load) {
-            (
-                [&] {
-                    using L = std::remove_cvref_t<decltype(load)>;
-                    if constexpr (L::prefetched) out.push_back(prefetch_level_spec<typename L::relation>(load.q));
-                    advice_levels(load.q, out);
-                }(),
-                ...);
-        },
-        q.loads());
+inline void advice_levels(const query_tree& q, std::vector<level_spec>& out) {
+    for (const load_tree& load : q.loads) {
+        if (load.how == load_tree::kind::prefetched) out.push_back(prefetch_level_spec(load));
+        advice_levels(load.nested, out);
+    }
 }
 }  // namespace detail
 
 template <class Q>
 std::vector<index_advice> advise_indexes(const Q& q, const database& db) {
-    std::vector<detail::level_spec> levels{detail::root_level(q)};
-    detail::advice_levels(q, levels);
+    std::vector<detail::level_spec> levels{detail::root_level(q.tree())};
+    detail::advice_levels(q.tree(), levels);
     return detail::advise_levels(db, levels);
 }
 

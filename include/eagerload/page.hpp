@@ -77,7 +77,7 @@ template <class Q>
 keyed_page<typename Q::node_type> load_page_once(const Q& q, const database& db, std::size_t size, const keyset& ks,
                                                  const page_key* key) {
     check_page_size(ks, size);
-    level_spec spec = root_level(q);
+    level_spec spec = root_level(q.tree());
     // A projected root (.only<...>()) must load its order keys: the tokens are made of them.
     if constexpr (view_traits<typename Q::row_type>::is_view) check_keys_loaded(spec, ks);
     spec.base = keyset_select(q.spec(), ks, key, static_cast<long long>(size) + 1);
@@ -89,7 +89,7 @@ keyed_page<typename Q::node_type> load_page_once(const Q& q, const database& db,
     fetch(
         db, sql, ps, spec.columns,
         [&](result_batch& b) {
-            for (std::size_t r = 0; r < b.rows; ++r) read_node(b, spec, 0, r, rows.emplace_back(), q);
+            for (std::size_t r = 0; r < b.rows; ++r) read_node(b, spec, 0, r, rows.emplace_back());
         },
         size + 1);
     const bool more = rows.size() > size;
@@ -100,7 +100,7 @@ keyed_page<typename Q::node_type> load_page_once(const Q& q, const database& db,
         std::vector<typename Q::node_type*> ptrs;
         ptrs.reserve(rows.size());
         for (auto& n : rows) ptrs.push_back(&n);
-        run_loads<Q, true>(db, ptrs, q);
+        run_loads<typename Q::node_type, true>(db, ptrs, q.tree());
     }
     snap.commit();
 

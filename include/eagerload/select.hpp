@@ -68,12 +68,24 @@ template <class Node>
 struct keyed_page;  // page.hpp
 
 namespace detail {
-template <class Q>
-std::vector<typename Q::node_type> load_graph(const Q& q, const database& db);
-template <class Q>
-void append_plan(const Q& q, dialect d, std::vector<std::string>& out);
-template <class Q>
-level_spec root_level(const Q& q);
+// `q` with relation R loaded (joined or prefetched), described by `nested`.
+template <class R>
+query_tree with_relation(const query_tree& q, load_tree::kind how, query_tree&& nested) {
+    using Owner = typename R::owner;
+    using Target = typename R::target;
+    if constexpr (R::kind == relation_kind::many_to_many) {
+        using J = typename R::through;
+        return with_relation(q, how, field_index<Owner, R::owner_key>, &table_of<Target>(),
+                             field_index<Target, R::target_key>, &table_of<J>(), field_index<J, R::through_owner_key>,
+                             field_index<J, R::through_target_key>, std::move(nested));
+    } else {
+        return with_relation(q, how, field_index<Owner, R::owner_key>, &table_of<Target>(),
+                             field_index<Target, R::target_key>, nullptr, 0, 0, std::move(nested));
+    }
+}
+
+template <class Node>
+std::vector<Node> load_graph(const query_tree& q, const database& db, std::size_t expected_rows);
 template <class Q>
 keyed_page<typename Q::node_type> load_page(const Q& q, const database& db, std::size_t size, std::string_view token);
 template <class Q>
@@ -96,7 +108,6 @@ public:
     using model_type = M;
     using row_type = T;  // what all() returns: M, or view<M, columns...>
     using node_type = node<T, Loads...>;
-    using loads_type = std::tuple<Loads...>;
     static constexpr unsigned flags = Flags;
     // Whether where() was called: a prefetched single relation with a filter may be absent.
     static constexpr bool filtered = (Flags & detail::filtered) != 0;
@@ -104,16 +115,17 @@ public:
     // level has no parent rows).
     static constexpr std::size_t statements = 1 + (Loads::statements + ... + 0);
 
-    select_query() { spec_.table = &detail::table_of<M>(); }
+    select_query() { tree_.spec.table = &detail::table_of<M>(); }
 
     // Filters rows; a second where() is ANDed with the first.
     template <class C>
     select_query<T, Flags | detail::filtered, Loads...> where(condition<C> c) const {
         static_assert(std::is_same_v<C, M>, "eagerload: where(): the condition filters another model than "
                                             "the one this query selects");
-        select_query<T, Flags | detail::filtered, Loads...> q(spec_, loads_);
+        select_query<T, Flags | detail::filtered, Loads...> q(tree_);
         if constexpr (std::is_same_v<C, M>)
-            q.spec_.where = detail::combine(detail::cond_node::op::and_, condition<M>{spec_.where}, std::move(c)).node;
+            q.tree_.spec.where =
+                detail::combine(detail::cond_node::op::and_, condition<M>{tree_.spec.where}, std::move(c)).node;
         return q;
     }
 
@@ -126,8 +138,8 @@ public:
                       "eagerload: order_by(): a sort key is a column of another model than the one this "
                       "query selects");
         select_query<T, Flags | detail::ordered | ((Terms::nullable || ...) ? detail::nullable_order : 0u), Loads...> q(
-            spec_, loads_);
-        (q.spec_.order.push_back(terms.item()), ...);
+            tree_);
+        (q.tree_.spec.order.push_back(terms.item()), ...);
         return q;
     }
 
@@ -178,7 +190,8 @@ public:
                           "limit_per_parent(): it loads one row per parent row; prefetch it to order or limit it");
             return *this;
         } else {
-            return add<detail::joined_load<R, Q>>(std::move(nested));
+            return add<detail::joined_load<R, typename Q::node_type>>(
+                detail::with_relation<R>(tree_, detail::load_tree::kind::joined, std::move(nested.tree_)));
         }
     }
 
@@ -204,7 +217,8 @@ public:
                           "parents: use limit_per_parent()/offset_per_parent()");
             return *this;
         } else {
-            return add<detail::prefetched_load<R, Q>>(std::move(nested));
+            return add<detail::prefetched_load<R, typename Q::node_type, Q::filtered>>(
+                detail::with_relation<R>(tree_, detail::load_tree::kind::prefetched, std::move(nested.tree_)));
         }
     }
 
@@ -228,10 +242,11 @@ public:
                           "eagerload: only<...>(): a column is a member of another model than the one this query selects");
             return *this;
         } else {
-            select_query<view<M, Ps...>, Flags, Loads...> q(spec_, loads_);
-            q.spec_.only = {detail::field_index<M, Ps>...};
-            std::sort(q.spec_.only.begin(), q.spec_.only.end());
-            q.spec_.only.erase(std::unique(q.spec_.only.begin(), q.spec_.only.end()), q.spec_.only.end());
+            select_query<view<M, Ps...>, Flags, Loads...> q(tree_);
+            auto& only = q.tree_.spec.only;
+            only = {detail::field_index<M, Ps>...};
+            std::sort(only.begin(), only.end());
+            only.erase(std::unique(only.begin(), only.end()), only.end());
             return q;
         }
     }
@@ -256,8 +271,7 @@ public:
                           "filters), declare a second relation with its own Tag type");
             return *this;
         } else {
-            using L = detail::aggregate_load<A>;
-            return select_query<T, Flags, Loads..., L>(spec_, detail::slots_append(loads_, L{std::move(a)}));
+            return select_query<T, Flags, Loads..., detail::aggregate_load<A>>(detail::with_aggregate(tree_, a.item()));
         }
     }
 
@@ -267,7 +281,7 @@ public:
         static_assert(sizeof...(Loads) == 0, "eagerload: this query loads relations: call load(db) for the graph");
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
-        const detail::level_spec level = detail::root_level(*this);
+        const detail::level_spec level = detail::root_level(tree_);
         detail::params ps;
         const std::string text = detail::render_level(level, db.sql_dialect(), nullptr, ps);
         return detail::retry_read(db, [&] {
@@ -284,7 +298,7 @@ public:
         const detail::call_site site(where);
         static_assert((Flags & detail::per_parent) == 0,
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
-        std::vector<node_type> graph = detail::load_graph(*this, db);
+        std::vector<node_type> graph = detail::load_graph<node_type>(tree_, db, expected_rows());
         if (detail::tracking_reads != 0) [[unlikely]]
             detail::note_loaded_graph(graph, where);  // the unused-load detector (detector.hpp)
         return graph;
@@ -324,7 +338,7 @@ public:
     long long count(const database& db, eagerload::source_location where = eagerload::source_location::current()) const {
         const detail::call_site site(where);
         detail::params ps;
-        const std::string text = detail::render_count(spec_, db.sql_dialect(), ps);
+        const std::string text = detail::render_count(tree_.spec, db.sql_dialect(), ps);
         return detail::retry_read(db, [&] { return detail::fetch_scalar(db, text, ps); });
     }
 
@@ -343,18 +357,21 @@ public:
     // Every statement load() runs, in order, before it runs.
     eagerload::plan plan(dialect d) const {
         eagerload::plan p;
-        detail::append_plan(*this, d, p.statements);
+        detail::append_plan(tree_, d, p.statements);
         return p;
     }
 
     // --- for the loader -----------------------------------------------------------
-    const detail::select_spec& spec() const noexcept { return spec_; }
-    const detail::slots<Loads...>& loads() const noexcept { return loads_; }
+    const detail::select_spec& spec() const noexcept { return tree_.spec; }
+    // Its values and those of every nested query, in the order of Loads.
+    const detail::query_tree& tree() const noexcept { return tree_; }
     // The most rows this level can return, 0 when unbounded: sizes fetch buffers.
-    std::size_t expected_rows() const noexcept { return spec_.limit ? static_cast<std::size_t>(*spec_.limit) : 0; }
+    std::size_t expected_rows() const noexcept {
+        return tree_.spec.limit ? static_cast<std::size_t>(*tree_.spec.limit) : 0;
+    }
 
 private:
-    select_query(const detail::select_spec& s, detail::slots<Loads...> l) : spec_(s), loads_(std::move(l)) {}
+    explicit select_query(detail::query_tree t) : tree_(std::move(t)) {}
 
     // A page's relations, for the unused-load detector (detector.hpp).
     template <class Page>
@@ -374,15 +391,16 @@ private:
                       "databases and last on others, so keyed pages take non-null order keys only");
     }
 
-    template <class L, class Q>
-    auto add(Q nested) const {
+    // `t`: this query's tree with L's load appended.
+    template <class L>
+    auto add(detail::query_tree t) const {
         if constexpr (detail::load_index<typename L::relation, Loads...>() != detail::npos) {
             static_assert(detail::dependent_false<L>,
                           "eagerload: this relation is already loaded by this query; to load it twice (say, with "
                           "two filters), declare a second relation with its own Tag type");
             return *this;
         } else {
-            return select_query<T, Flags, Loads..., L>(spec_, detail::slots_append(loads_, L{std::move(nested)}));
+            return select_query<T, Flags, Loads..., L>(std::move(t));
         }
     }
 
@@ -416,22 +434,16 @@ private:
     }
 
     std::string sql_and_params(dialect d, detail::params& ps) const {
-        return detail::render_level(detail::root_level(*this), d, nullptr, ps);
+        return detail::render_level(detail::root_level(tree_), d, nullptr, ps);
     }
 
     template <unsigned Flag>
     select_query<T, Flags | Flag, Loads...> with(std::optional<long long> detail::select_spec::*field, const char* what,
                                                  std::optional<long long> n) const {
-        if (n && *n < 0)
-            throw std::invalid_argument("eagerload: " + std::string(what) + "(" + std::to_string(*n) + ") on table " +
-                                        std::string(model<M>::table) + ": must not be negative");
-        select_query<T, Flags | Flag, Loads...> q(spec_, loads_);
-        q.spec_.*field = n;
-        return q;
+        return select_query<T, Flags | Flag, Loads...>(detail::with_limit(tree_, field, what, n));
     }
 
-    detail::select_spec spec_;
-    detail::slots<Loads...> loads_;  // (graph.hpp: cheaper to instantiate than std::tuple)
+    detail::query_tree tree_;  // its values, untyped (detail/level_spec.hpp)
 };
 
 template <class T>

@@ -6,6 +6,7 @@
 // here, nowhere else.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -81,6 +82,60 @@ struct level_spec {
     // Marks the end of segment s's subtree: call after everything joined below it.
     void close(std::size_t s) noexcept { segments[s].end = segments.size(); }
 };
+
+// A query's values, as one untyped tree behind the typed select_query: its own select
+// and, per load (in the order of the query's Loads), what the layout needs of it. Built
+// by the query's builder calls (a push_back each); everything that reads it (layouts,
+// plan, explain, index advice) is compiled code, not one instantiation per query type.
+struct load_tree;
+struct query_tree {
+    select_spec spec;
+    std::vector<load_tree> loads;
+    // Out of line (src/load.cpp): every builder call copies the tree, and inlining that
+    // copy into every query function of a program is a large part of its code.
+    query_tree();
+    query_tree(const query_tree&);
+    query_tree(query_tree&&) noexcept;
+    query_tree& operator=(const query_tree&);
+    query_tree& operator=(query_tree&&) noexcept;
+    ~query_tree();
+};
+struct load_tree {
+    load_tree();
+    load_tree(const load_tree&);
+    load_tree(load_tree&&) noexcept;
+    load_tree& operator=(const load_tree&);
+    load_tree& operator=(load_tree&&) noexcept;
+    ~load_tree();
+    enum class kind : std::uint8_t { joined, prefetched, aggregated } how = kind::joined;
+    // The relation's columns (joined, prefetched): the owner's key column, the target's
+    // table and key column; a many_to_many's join table and its two key columns.
+    std::size_t owner_column = 0;
+    const table_info* target = nullptr;
+    std::size_t target_column = 0;
+    const table_info* through = nullptr;
+    std::size_t through_owner_column = 0, through_target_column = 0;
+    query_tree nested;         // joined, prefetched: the nested query
+    aggregate_item aggregate;  // aggregated
+};
+
+// What a builder call changes in the tree, compiled (src/load.cpp) rather than inlined
+// into every query expression of a program; each returns the new tree.
+// `q` with one more joined or prefetched relation (its columns, and the nested query).
+query_tree with_relation(const query_tree& q, load_tree::kind how, std::size_t owner_column, const table_info* target,
+                         std::size_t target_column, const table_info* through, std::size_t through_owner_column,
+                         std::size_t through_target_column, query_tree&& nested);
+query_tree with_aggregate(const query_tree& q, aggregate_item a);
+// `q` with spec.*field = n, after checking n >= 0 (std::invalid_argument naming `what` and the table).
+query_tree with_limit(const query_tree& q, std::optional<long long> select_spec::*field, const char* what,
+                      std::optional<long long> n);
+
+// The layout of the root statement of a load (or of all()), and of a level prefetched
+// through `load` (src/load.cpp).
+level_spec root_level(const query_tree& q);
+level_spec prefetch_level_spec(const load_tree& load);
+// Every statement a load of `q` runs, in order (plan()).
+void append_plan(const query_tree& q, dialect d, std::vector<std::string>& out);
 
 // `key_list` is the encoded key list (prefetched levels only); placeholders are
 // numbered in text order.

@@ -5,13 +5,16 @@
 // at the end of select.hpp.
 //
 // Only what needs the types lives here (reading a row into a node, putting a child in
-// its parent); grouping by key is compiled once per key kind (detail/key_index.hpp).
+// its parent), per node type: queries that load the same shape with other filters or
+// orders share it. The layouts come from the query's runtime tree (src/load.cpp), the
+// driver of each level is compiled (src/prefetch.cpp).
 #include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -22,6 +25,7 @@
 #include "eagerload/detail/level_spec.hpp"
 #include "eagerload/detail/row_reader.hpp"
 #include "eagerload/detail/statement_cache.hpp"
+#include "eagerload/graph.hpp"
 #include "eagerload/projection.hpp"
 #include "eagerload/relation.hpp"
 
@@ -74,87 +78,14 @@ bool index_key_of(const Obj& obj, index_key_t<P>& out) {
 inline param key_param(long long k) { return param::integer(k); }
 inline param key_param(std::string_view k) { return param::text(std::string(k)); }
 
-// --- the layout of a level (detail/level_spec.hpp), built once per statement --------
-template <class Q>
-void add_joins(const Q& q, level_spec& l, std::size_t self);
-
-// The columns of a projected level's model that its relations read from each row (their
-// owner-side keys), loaded whether or not the projection names them. Empty when the level
-// is not projected (it loads every column).
-template <class Q>
-std::vector<std::size_t> relation_keys(const Q& q) {
-    std::vector<std::size_t> keys;
-    if constexpr (view_traits<typename Q::row_type>::is_view) {
-        apply_slots(
-            [&](const auto&... load) {
-                (
-                    [&] {
-                        using L = std::remove_cvref_t<decltype(load)>;
-                        if constexpr (!L::aggregated)
-                            keys.push_back(field_index<typename Q::model_type, L::relation::owner_key>);
-                    }(),
-                    ...);
-            },
-            q.loads());
-    }
-    return keys;
-}
-
-template <class L>
-void add_join(const L& load, level_spec& l, std::size_t parent) {
-    if constexpr (!L::prefetched && !L::aggregated) {
-        using R = typename L::relation;
-        using Target = typename R::target;
-        const std::vector<std::size_t> keys = relation_keys(load.q);
-        const std::size_t s = l.join(&table_of<Target>(), parent, field_index<Target, R::target_key>,
-                                     field_index<typename R::owner, R::owner_key>, load.q.spec().only, keys);
-        add_joins(load.q, l, s);
-        l.close(s);
-    }
-}
-
-template <class L>
-void add_aggregate(const L& load, level_spec& l, std::size_t self) {
-    if constexpr (L::aggregated) l.aggregate(self, load.a.item());
-}
-
-// Segment `self`'s aggregates (contiguous), then the relations joined to it.
-template <class Q>
-void add_joins(const Q& q, level_spec& l, std::size_t self) {
-    apply_slots([&](const auto&... load) { (add_aggregate(load, l, self), ...); }, q.loads());
-    apply_slots([&](const auto&... load) { (add_join(load, l, self), ...); }, q.loads());
-}
-
-// The root statement of a load (or of all()).
-template <class Q>
-level_spec root_level(const Q& q) {
-    level_spec l;
-    l.begin(q.spec(), relation_keys(q));
-    add_joins(q, l, 0);
-    l.close(0);
-    return l;
-}
-
-// The statement of a level prefetched through relation R, described by `nested`.
-template <class R, class Q>
-level_spec prefetch_level_spec(const Q& nested) {
-    level_spec l;
-    l.prefetch = true;
-    std::vector<std::size_t> keys = relation_keys(nested);
-    if constexpr (R::kind == relation_kind::many_to_many) {
-        using J = typename R::through;
-        l.through = &table_of<J>();
-        l.match_column = field_index<J, R::through_owner_key>;
-        l.through_target_column = field_index<J, R::through_target_key>;
-    } else {
-        l.match_column = field_index<typename R::target, R::target_key>;
-        if (!nested.spec().only.empty()) keys.push_back(l.match_column);  // children are matched by it
-    }
-    l.begin(nested.spec(), keys);
-    add_joins(nested, l, 0);
-    l.close(0);
-    return l;
-}
+// What a node type loads, as a tuple type (for tuple_element_t): only named, never built.
+template <class Node>
+struct node_loads;
+template <class T, class... Loads>
+struct node_loads<node<T, Loads...>> {
+    using type = std::tuple<Loads...>;
+    static constexpr std::size_t size = sizeof...(Loads);
+};
 
 // --- reading rows ---------------------------------------------------------------------
 // One value of a result column into a member (the checked null of read_column, at any
@@ -203,19 +134,20 @@ std::vector<Row> fetch_view_rows(const database& db, const std::string& sql, con
 }
 
 // Reads segment `seg` of row r into n, then its aggregates and the relations joined below it.
-template <class Q>
-void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_t r, typename Q::node_type& n,
-               const Q& q) {
-    using T = typename Q::model_type;
+// Per node type: every query that loads this shape shares it.
+template <class Node>
+void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_t r, Node& n) {
+    using T = typename Node::model_type;
+    using Loads = typename node_loads<Node>::type;
     const segment& s = l.segments[seg];
-    read_segment<typename Q::row_type>(b, s, r, n);
-    if constexpr (std::tuple_size_v<typename Q::loads_type> > 0) {
+    read_segment<typename Node::row_type>(b, s, r, n);
+    if constexpr (node_loads<Node>::size > 0) {
         std::size_t child = seg + 1;
         std::size_t aggregate = s.aggregates;
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             (
                 [&] {
-                    using L = std::tuple_element_t<I, typename Q::loads_type>;
+                    using L = std::tuple_element_t<I, Loads>;
                     if constexpr (L::aggregated) {
                         const column_source& c = l.columns[aggregate];
                         read_field(b, aggregate, c.key, 1, r, slot_get<I>(n.loaded), *c.table);
@@ -226,20 +158,20 @@ void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_
                         if (b.columns[cs.key_column].nulls[r]) {
                             if constexpr (R::kind == relation_kind::belongs_to) {
                                 index_key_t<R::owner_key> k;
-                                if (index_key_of<R::owner_key>(row_access::get<typename Q::row_type>(n), k))
+                                if (index_key_of<R::owner_key>(row_access::get<typename Node::row_type>(n), k))
                                     throw_dangling(*s.table, field_index<T, R::owner_key>, key_param(k), *cs.table,
                                                    field_index<typename R::target, R::target_key>);
                             }
                         } else {
                             auto& slot = slot_get<I>(n.loaded);
                             slot.emplace();
-                            read_node(b, l, child, r, *slot, slot_get<I>(q.loads()).q);
+                            read_node(b, l, child, r, *slot);
                         }
                         child = cs.end;
                     }
                 }(),
                 ...);
-        }(std::make_index_sequence<std::tuple_size_v<typename Q::loads_type>>{});
+        }(std::make_index_sequence<node_loads<Node>::size>{});
     }
 }
 
@@ -304,35 +236,35 @@ void run_root(const database& db, const root_ops& ops);
 // rows), so two of them share a relation key only if that key is not the owner's
 // primary key. Only where keys can repeat is the code that copies a child subtree to a
 // second parent instantiated: it is the most expensive part of a level to compile.
-template <class Q, bool Unique>
-void run_loads_erased(const database& db, std::span<void* const> nodes, const Q& q);
+template <class Node, bool Unique>
+void run_loads_erased(const database& db, std::span<void* const> nodes, const query_tree& q);
 
-template <class Q, bool Unique>
-void run_loads(const database& db, std::span<typename Q::node_type* const> nodes, const Q& q) {
+// `q`: the query that loaded the nodes (its runtime tree).
+template <class Node, bool Unique>
+void run_loads(const database& db, std::span<Node* const> nodes, const query_tree& q) {
     std::vector<void*> erased(nodes.begin(), nodes.end());
-    run_loads_erased<Q, Unique>(db, erased, q);
+    run_loads_erased<Node, Unique>(db, erased, q);
 }
 
 [[noreturn]] void throw_repeated_key(const table_info& owner, std::size_t owner_column);
 
-// The rows of a level of query Q, behind void*: one instantiation per query type,
-// shared by every parent that loads it.
-template <class Q>
+// The rows of a level of node type Node, behind void*: one instantiation per node type,
+// shared by every query and parent that loads it. `q` is the level's query_tree.
+template <class Node>
 struct rows_of {
-    using Node = typename Q::node_type;
     using Rows = std::vector<Node>;
-    static void read_rows(void* rows, result_batch& b, const level_spec& spec, const void* q) {
+    static void read_rows(void* rows, result_batch& b, const level_spec& spec, const void*) {
         Rows& rs = *static_cast<Rows*>(rows);
         const std::size_t at = rs.size();
         rs.resize(at + b.rows);  // one growth path per node type: resize's
-        for (std::size_t r = 0; r < b.rows; ++r) read_node(b, spec, 0, r, rs[at + r], *static_cast<const Q*>(q));
+        for (std::size_t r = 0; r < b.rows; ++r) read_node(b, spec, 0, r, rs[at + r]);
     }
     static std::size_t size(void* rows) { return static_cast<Rows*>(rows)->size(); }
     static void* data(void* rows) { return static_cast<Rows*>(rows)->data(); }
     static void move_one(void* to, void* from) { *static_cast<Node*>(to) = std::move(*static_cast<Node*>(from)); }
     template <bool Unique>
     static void run_nested(const database& db, std::span<void* const> nodes, const void* q) {
-        run_loads_erased<Q, Unique>(db, nodes, *static_cast<const Q*>(q));
+        run_loads_erased<Node, Unique>(db, nodes, *static_cast<const query_tree*>(q));
     }
 };
 
@@ -369,22 +301,21 @@ struct prefetch_thunks {
     }
 };
 
-template <std::size_t I, class Q, bool Unique, class L>
-void prefetch_level(const database& db, std::span<void* const> parents, const L& load) {
+template <std::size_t I, class P, bool Unique, class L>
+void prefetch_level(const database& db, std::span<void* const> parents, const load_tree& load) {
     using R = typename L::relation;
     using Owner = typename R::owner;
     using Target = typename R::target;
-    using LQ = typename L::query;
     using Child = typename L::node_type;
-    using T = prefetch_thunks<I, typename Q::node_type, L>;
-    using C = rows_of<LQ>;
+    using T = prefetch_thunks<I, P, L>;
+    using C = rows_of<Child>;
     static_assert(supported_key<column_value_t<member_type_of<R::owner_key>>>,
                   "eagerload: relation keys must be integers or strings");
-    const level_spec spec = prefetch_level_spec<R>(load.q);
+    const level_spec spec = prefetch_level_spec(load);
     std::vector<Child> children;
     prefetch_ops ops{};
     ops.spec = &spec;
-    ops.query = &load.q;
+    ops.query = &load.nested;
     ops.children = &children;
     ops.text_key = !std::is_same_v<index_key_t<R::owner_key>, long long>;
     ops.via = R::kind == relation_kind::many_to_many;
@@ -409,84 +340,55 @@ void prefetch_level(const database& db, std::span<void* const> parents, const L&
     }
     // Children of a has_many are distinct rows, and so are shared single rows; those of
     // a many_to_many may repeat.
-    if constexpr (LQ::statements > 1)
+    if constexpr (L::statements > 1)
         ops.run_nested = &C::template run_nested<R::single || R::kind != relation_kind::many_to_many>;
     run_prefetch(db, parents, ops);
 }
 
-template <class Q, bool Unique>
-void run_loads_erased(const database& db, std::span<void* const> nodes, const Q& q) {
+template <class Node, bool Unique>
+void run_loads_erased(const database& db, std::span<void* const> nodes, const query_tree& q) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (
             [&] {
-                using L = std::tuple_element_t<I, typename Q::loads_type>;
-                const L& load = slot_get<I>(q.loads());
+                using L = std::tuple_element_t<I, typename node_loads<Node>::type>;
                 if constexpr (L::prefetched) {
-                    prefetch_level<I, Q, Unique>(db, nodes, load);
+                    prefetch_level<I, Node, Unique, L>(db, nodes, q.loads[I]);
                 } else if constexpr (L::statements > 0) {
                     // A joined relation whose own query prefetches: run it over the joined rows.
                     std::vector<void*> inner;
                     inner.reserve(nodes.size());
                     for (void* n : nodes)
-                        if (auto& slot = slot_get<I>(static_cast<typename Q::node_type*>(n)->loaded))
-                            inner.push_back(&*slot);
-                    run_loads_erased<typename L::query, false>(db, inner, load.q);  // joined rows repeat
+                        if (auto& slot = slot_get<I>(static_cast<Node*>(n)->loaded)) inner.push_back(&*slot);
+                    run_loads_erased<typename L::node_type, false>(db, inner, q.loads[I].nested);  // joined rows repeat
                 }
             }(),
             ...);
-    }(std::make_index_sequence<std::tuple_size_v<typename Q::loads_type>>{});
+    }(std::make_index_sequence<node_loads<Node>::size>{});
 }
 
-template <class Q>
-std::vector<typename Q::node_type> load_graph_once(const Q& q, const database& db) {
-    using C = rows_of<Q>;
+template <class Node>
+std::vector<Node> load_graph_once(const query_tree& q, const database& db, std::size_t expected_rows) {
+    using C = rows_of<Node>;
     const level_spec spec = root_level(q);
-    std::vector<typename Q::node_type> rows;
+    std::vector<Node> rows;
     root_ops ops{};
     ops.spec = &spec;
     ops.query = &q;
     ops.rows = &rows;
-    ops.expected_rows = q.expected_rows();
-    ops.row_size = sizeof(typename Q::node_type);
+    ops.expected_rows = expected_rows;
+    ops.row_size = sizeof(Node);
     ops.read_rows = &C::read_rows;
     ops.size = &C::size;
     ops.data = &C::data;
-    if constexpr (Q::statements > 1) ops.run_nested = &C::template run_nested<true>;
+    if constexpr (nested_statements<Node> > 0) ops.run_nested = &C::template run_nested<true>;
     run_root(db, ops);
     return rows;
 }
 
 // Once more on a fresh snapshot if a cached statement went stale (statement_cache.hpp).
-template <class Q>
-std::vector<typename Q::node_type> load_graph(const Q& q, const database& db) {
-    return retry_read(db, [&] { return load_graph_once(q, db); });
-}
-
-template <class Q>
-void plan_loads(const Q& q, dialect d, std::vector<std::string>& out) {
-    apply_slots(
-        [&](const auto&... load) {
-            (
-                [&] {
-                    using L = std::remove_cvref_t<decltype(load)>;
-                    if constexpr (L::prefetched) {
-                        params ps;
-                        const std::string no_keys;
-                        out.push_back(
-                            render_level(prefetch_level_spec<typename L::relation>(load.q), d, &no_keys, ps));
-                    }
-                    if constexpr (!L::aggregated) plan_loads(load.q, d, out);  // an aggregate is a column
-                }(),
-                ...);
-        },
-        q.loads());
-}
-
-template <class Q>
-void append_plan(const Q& q, dialect d, std::vector<std::string>& out) {
-    params ps;
-    out.push_back(render_level(root_level(q), d, nullptr, ps));
-    plan_loads(q, d, out);
+template <class Node>
+std::vector<Node> load_graph(const query_tree& q, const database& db, std::size_t expected_rows) {
+    return retry_read(db, [&] { return load_graph_once<Node>(q, db, expected_rows); });
 }
 
 }  // namespace eagerload::detail
