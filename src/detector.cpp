@@ -210,6 +210,19 @@ void let_go_of_reads() {
 
 namespace detail {
 
+enum class load_kind { joined, prefetched, aggregated };
+
+// One relation or aggregate a load registered: what n_plus_one_detector::loaded() takes.
+struct loaded_relation {
+    std::string path;      // root table, then relation names: projects.tasks.assignee, projects.count(tasks)
+    std::string relation;  // the last step of the path: assignee, count(tasks)
+    std::string owner_table;
+    load_kind kind = load_kind::prefetched;
+    const void* id = nullptr;         // relation_id<Node, I>: what a read of it records
+    std::vector<const void*> owners;  // the distinct owner nodes it was loaded on, sorted
+    std::size_t reads_before = 0;     // reads_recorded() when it was loaded
+};
+
 void record_read(const void* node, const void* relation) noexcept {
     try {
         if (logged_since_load.insert({node, relation}).second) read_log.push_back({node, relation});
@@ -228,25 +241,75 @@ std::string relation_name(const relation_info& r) {
            "." + r.target_column + ")";
 }
 
-void distinct_nodes(std::vector<const void*>& level) {
-    std::sort(level.begin(), level.end(), std::less<>());
-    level.erase(std::unique(level.begin(), level.end()), level.end());
-}
+namespace {
 
-const std::string& add_loaded(std::vector<loaded_relation>& out, const std::string& path, const relation_info& relation,
-                              load_kind kind, const void* id, const std::vector<const void*>& owners,
-                              const char* function, const std::string& column) {
-    std::string name = relation_name(relation);
-    if (function != nullptr) {
-        // An aggregate: count(tasks), max(tasks.priority).
-        name = std::string(function) + "(" + name + (column.empty() ? std::string() : "." + column) + ")";
+// The relation a load of `owner` names, as the registry describes relations.
+relation_info relation_of(const table_info& owner, const load_tree& l) {
+    relation_info r;
+    r.kind = static_cast<relation_kind>(l.relation);
+    r.owner_table = owner.name;
+    r.owner_column = owner.columns[l.owner_column].name;
+    r.target_table = l.target->name;
+    r.target_column = l.target->columns[l.target_column].name;
+    if (l.through != nullptr) {
+        r.through_table = l.through->name;
+        r.through_owner_column = l.through->columns[l.through_owner_column].name;
     }
-    std::string p = path + "." + name;
-    out.push_back({std::move(p), std::move(name), relation.owner_table, kind, id, owners, read_log.size()});
-    return out.back().path;
+    return r;
 }
 
-void note_loaded(std::vector<loaded_relation> loaded, const source_location& where) {
+const char* aggregate_name(aggregate_fn f) {
+    switch (f) {
+    case aggregate_fn::count: return "count";
+    case aggregate_fn::sum: return "sum";
+    case aggregate_fn::min: return "min";
+    case aggregate_fn::max: return "max";
+    case aggregate_fn::exists: return "exists";
+    }
+    return "?";
+}
+
+// Every relation and aggregate loaded on the distinct nodes `level` (of the query `q`,
+// whose node type `walk` describes), then the levels below, depth first in query order.
+void walk_level(std::vector<const void*> level, const query_tree& q, const node_walk& walk, const std::string& path,
+                std::vector<loaded_relation>& out) {
+    if (level.empty()) return;  // no owner rows: nothing could have been read
+    std::sort(level.begin(), level.end(), std::less<>());
+    level.erase(std::unique(level.begin(), level.end()), level.end());  // prefetched single nodes are shared
+    for (std::size_t i = 0; i < q.loads.size(); ++i) {
+        const load_tree& l = q.loads[i];
+        const slot_walk& slot = walk.slots[i];
+        std::string name = relation_name(relation_of(*q.spec.table, l));
+        load_kind kind = load_kind::prefetched;
+        if (l.how == load_tree::kind::aggregated) {
+            kind = load_kind::aggregated;
+            name = std::string(aggregate_name(l.aggregate.fn)) + "(" + name +
+                   (l.aggregate.column.empty() ? std::string() : "." + l.aggregate.column) + ")";
+        } else if (l.how == load_tree::kind::joined) {
+            kind = load_kind::joined;
+        }
+        out.push_back({path + "." + name, name, q.spec.table->name, kind, slot.id, level, read_log.size()});
+        if (kind == load_kind::aggregated) continue;
+        std::vector<const void*> children;
+        for (const void* owner : level) {
+            const slot_walk::nodes c = slot.children(owner);
+            for (std::size_t k = 0; k < c.count; ++k)
+                children.push_back(static_cast<const char*>(c.first) + k * slot.stride);
+        }
+        const std::string child_path = out.back().path;
+        walk_level(std::move(children), l.nested, *slot.child, child_path, out);
+    }
+}
+
+}  // namespace
+
+void note_loaded(const query_tree& tree, const node_walk& walk, const void* first, std::size_t count,
+                 std::size_t stride, const source_location& where) {
+    std::vector<const void*> level;
+    level.reserve(count);
+    for (std::size_t k = 0; k < count; ++k) level.push_back(static_cast<const char*>(first) + k * stride);
+    std::vector<loaded_relation> loaded;
+    walk_level(std::move(level), tree, walk, tree.spec.table->name, loaded);
     logged_since_load.clear();  // a read from now on may be of this load's nodes
     for (n_plus_one_detector* d : tracking_detectors)
         for (const loaded_relation& r : loaded) d->loaded(r, where);

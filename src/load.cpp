@@ -116,12 +116,13 @@ load_tree& load_tree::operator=(const load_tree&) = default;
 load_tree& load_tree::operator=(load_tree&&) noexcept = default;
 load_tree::~load_tree() = default;
 
-query_tree with_relation(const query_tree& q, load_tree::kind how, std::size_t owner_column, const table_info* target,
-                         std::size_t target_column, const table_info* through, std::size_t through_owner_column,
-                         std::size_t through_target_column, query_tree&& nested) {
+query_tree with_relation(const query_tree& q, load_tree::kind how, std::uint8_t relation, std::size_t owner_column,
+                         const table_info* target, std::size_t target_column, const table_info* through,
+                         std::size_t through_owner_column, std::size_t through_target_column, query_tree&& nested) {
     query_tree t = q;
     load_tree& l = t.loads.emplace_back();
     l.how = how;
+    l.relation = relation;
     l.owner_column = owner_column;
     l.target = target;
     l.target_column = target_column;
@@ -132,9 +133,9 @@ query_tree with_relation(const query_tree& q, load_tree::kind how, std::size_t o
     return t;
 }
 
-query_tree with_aggregate(const query_tree& q, aggregate_item a) {
-    query_tree t = q;
-    load_tree& l = t.loads.emplace_back();
+query_tree with_aggregate(query_tree&& q, aggregate_item a) {
+    query_tree t = std::move(q);
+    load_tree& l = t.loads.back();
     l.how = load_tree::kind::aggregated;
     l.aggregate = std::move(a);
     return t;

@@ -80,14 +80,6 @@ struct aggregate {
         return a;
     }
 
-    // The column of the relation's target it reads ("" for count and exists).
-    static std::string column_name() {
-        if constexpr (F != detail::aggregate_fn::count && F != detail::aggregate_fn::exists)
-            return detail::column_of<P>().name;
-        else
-            return {};
-    }
-
 private:
     // Its result column, as error messages name it: "projects"."count(tasks)".
     static const detail::table_info& info() {

@@ -75,12 +75,13 @@ query_tree with_relation(const query_tree& q, load_tree::kind how, query_tree&& 
     using Target = typename R::target;
     if constexpr (R::kind == relation_kind::many_to_many) {
         using J = typename R::through;
-        return with_relation(q, how, field_index<Owner, R::owner_key>, &table_of<Target>(),
-                             field_index<Target, R::target_key>, &table_of<J>(), field_index<J, R::through_owner_key>,
+        return with_relation(q, how, static_cast<std::uint8_t>(R::kind), field_index<Owner, R::owner_key>,
+                             &table_of<Target>(), field_index<Target, R::target_key>, &table_of<J>(),
+                             field_index<J, R::through_owner_key>,
                              field_index<J, R::through_target_key>, std::move(nested));
     } else {
-        return with_relation(q, how, field_index<Owner, R::owner_key>, &table_of<Target>(),
-                             field_index<Target, R::target_key>, nullptr, 0, 0, std::move(nested));
+        return with_relation(q, how, static_cast<std::uint8_t>(R::kind), field_index<Owner, R::owner_key>,
+                             &table_of<Target>(), field_index<Target, R::target_key>, nullptr, 0, 0, std::move(nested));
     }
 }
 
@@ -271,7 +272,8 @@ public:
                           "filters), declare a second relation with its own Tag type");
             return *this;
         } else {
-            return select_query<T, Flags, Loads..., detail::aggregate_load<A>>(detail::with_aggregate(tree_, a.item()));
+            return select_query<T, Flags, Loads..., detail::aggregate_load<A>>(detail::with_aggregate(
+                detail::with_relation<typename A::relation>(tree_, detail::load_tree::kind::aggregated, {}), a.item()));
         }
     }
 
@@ -300,7 +302,7 @@ public:
                       "eagerload: limit_per_parent()/offset_per_parent() apply to prefetched levels: use limit()/offset() on the query you load");
         std::vector<node_type> graph = detail::load_graph<node_type>(tree_, db, expected_rows());
         if (detail::tracking_reads != 0) [[unlikely]]
-            detail::note_loaded_graph(graph, where);  // the unused-load detector (detector.hpp)
+            detail::note_loaded_graph(tree_, graph, where);  // the unused-load detector (detector.hpp)
         return graph;
     }
 
@@ -375,9 +377,9 @@ private:
 
     // A page's relations, for the unused-load detector (detector.hpp).
     template <class Page>
-    static Page noted(Page p, const eagerload::source_location& where) {
+    Page noted(Page p, const eagerload::source_location& where) const {
         if (detail::tracking_reads != 0) [[unlikely]]
-            detail::note_loaded_graph(p.rows, where);
+            detail::note_loaded_graph(tree_, p.rows, where);
         return p;
     }
 

@@ -108,7 +108,8 @@ struct load_tree {
     load_tree& operator=(load_tree&&) noexcept;
     ~load_tree();
     enum class kind : std::uint8_t { joined, prefetched, aggregated } how = kind::joined;
-    // The relation's columns (joined, prefetched): the owner's key column, the target's
+    std::uint8_t relation = 0;  // the relation's relation_kind (relation.hpp), for the tools
+    // The relation's columns (an aggregate's too): the owner's key column, the target's
     // table and key column; a many_to_many's join table and its two key columns.
     std::size_t owner_column = 0;
     const table_info* target = nullptr;
@@ -122,10 +123,12 @@ struct load_tree {
 // What a builder call changes in the tree, compiled (src/load.cpp) rather than inlined
 // into every query expression of a program; each returns the new tree.
 // `q` with one more joined or prefetched relation (its columns, and the nested query).
-query_tree with_relation(const query_tree& q, load_tree::kind how, std::size_t owner_column, const table_info* target,
+query_tree with_relation(const query_tree& q, load_tree::kind how, std::uint8_t relation, std::size_t owner_column,
+                         const table_info* target,
                          std::size_t target_column, const table_info* through, std::size_t through_owner_column,
                          std::size_t through_target_column, query_tree&& nested);
-query_tree with_aggregate(const query_tree& q, aggregate_item a);
+// `q`, whose last load (with_relation(..., aggregated, ...)) is the aggregate `a` of that relation.
+query_tree with_aggregate(query_tree&& q, aggregate_item a);
 // `q` with spec.*field = n, after checking n >= 0 (std::invalid_argument naming `what` and the table).
 query_tree with_limit(const query_tree& q, std::optional<long long> select_spec::*field, const char* what,
                       std::optional<long long> n);
