@@ -383,6 +383,7 @@ public:
         return n && *n ? static_cast<std::size_t>(std::stoull(n)) : 0;
     }
 
+    bool streams_rows() const noexcept override { return true; }
     void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
                const batch_sink& sink, std::size_t batch_rows) const override {
         PGconn* conn = connection(s);

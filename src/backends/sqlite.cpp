@@ -196,6 +196,7 @@ public:
         return static_cast<std::size_t>(sqlite3_changes64(conn));
     }
 
+    bool streams_rows() const noexcept override { return true; }
     void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
                const batch_sink& sink, std::size_t batch_rows) const override {
         sqlite3* conn = connection(s);
