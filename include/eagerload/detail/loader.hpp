@@ -376,7 +376,10 @@ struct prefetch_thunks {
         return list.data();
     }
     static void append(void* parent, void* from) {
-        slot_get<I>(static_cast<P*>(parent)->loaded).push_back(std::move(*static_cast<Child*>(from)));
+        auto& list = slot_get<I>(static_cast<P*>(parent)->loaded);
+        // grown by half, not doubled: less slack while every list is still growing
+        if (list.size() == list.capacity()) list.reserve(list.size() + list.size() / 2 + 1);
+        list.push_back(std::move(*static_cast<Child*>(from)));
     }
     static void* finish_list(void* parent) {
         auto& list = slot_get<I>(static_cast<P*>(parent)->loaded);
