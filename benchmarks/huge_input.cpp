@@ -30,6 +30,7 @@
 //   bench_huge_input --max-rows 100000     # quick: N = 10k, 100k
 //   bench_huge_input --backends sqlite,postgresql
 //   EAGERLOAD_HUGE_CHILD_PREFIX="heaptrack -o /tmp/h" bench_huge_input --backends mariadb   # profile the loads
+//   EAGERLOAD_HUGE_DIRECT_THRESHOLD=18446744073709551615 bench_huge_input   # levels never placed as rows arrive
 #include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -142,6 +143,8 @@ int child_main(const std::string& backend, std::int64_t n) {
     const char* target = std::getenv("EAGERLOAD_HUGE_TARGET");
     if (!target) fail("--child needs EAGERLOAD_HUGE_TARGET");
     auto db = open_target(backend, target);
+    if (const char* t = std::getenv("EAGERLOAD_HUGE_DIRECT_THRESHOLD"))  // 0: every level placed as rows arrive
+        eagerload::detail::set_prefetch_direct_threshold(std::stoull(t));
     const auto q = eagerload::select<HugeParent>().prefetch(children);
     { auto warm = eagerload::select<HugeParent>().limit(1).load(db); }  // the session is open and used
     ::malloc_trim(0);
@@ -292,6 +295,8 @@ int main(int argc, char** argv) {
         }
         try {
             auto db = open_target(backend, target);
+    if (const char* t = std::getenv("EAGERLOAD_HUGE_DIRECT_THRESHOLD"))  // 0: every level placed as rows arrive
+        eagerload::detail::set_prefetch_direct_threshold(std::stoull(t));
             for (std::int64_t n = 10000; n <= max_rows; n *= 10) {
                 const auto t = clock_type::now();
                 generate(db, n);

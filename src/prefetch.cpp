@@ -86,6 +86,7 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
             if (parent_group[p] != no_group) first_parent[parent_group[p]] = p;
     }
     bool direct = false;
+    std::size_t expect = 1;
     std::size_t placed_rows = 0;  // rows already moved out of `children` (direct)
     std::vector<std::uint32_t> child_group;
     fetch(db, sql, ps, spec.columns, [&](result_batch& b) {
@@ -99,11 +100,23 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
             child_group.push_back(g);
         }
         ops.read_rows(ops.children, b, spec, ops.query);
-        if (collection && !direct && child_group.size() > threshold) direct = true;
+        if (collection && !direct && child_group.size() > threshold) {
+            direct = true;
+            // A new list makes room for as many children as the groups seen so far have
+            // on average (exact when each parent has as many); it grows by half after.
+            std::vector<bool> seen(index.size(), false);
+            std::size_t groups = 0;
+            for (const std::uint32_t g : child_group)
+                if (!seen[g]) {
+                    seen[g] = true;
+                    ++groups;
+                }
+            expect = std::max<std::size_t>(1, (child_group.size() + groups - 1) / groups);
+        }
         if (direct) {
             char* const from = static_cast<char*>(ops.data(ops.children));
             for (std::size_t i = placed_rows; i < child_group.size(); ++i)
-                ops.append(parents[first_parent[child_group[i]]], from + (i - placed_rows) * ops.child_size);
+                ops.append(parents[first_parent[child_group[i]]], from + (i - placed_rows) * ops.child_size, expect);
             placed_rows = child_group.size();
             ops.clear(ops.children);
         }
