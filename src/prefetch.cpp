@@ -74,9 +74,11 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
     // each list is sized exactly once at the end (small levels: one allocation per list).
     // Past it, where the backend streams rows, each batch is moved straight into its
     // parents' lists as it arrives and the flat vector is emptied, so a huge level never
-    // holds every child twice (the flat copy and the lists); the lists, grown by
-    // doubling, are trimmed at the end. (A backend holding the whole result keeps the
-    // flat vector: its lists are then made after the result is freed, in its memory.)
+    // holds every child twice (the flat copy and the lists); the lists, grown by half
+    // (no guess at their size: a guess from the rows seen so far can be far too large
+    // for the parents still to come), are trimmed at the end. (A backend holding the
+    // whole result keeps the flat vector: its lists are then made after the result is
+    // freed, in its memory.)
     const bool collection = !ops.single && db.state().be().streams_rows();
     const std::size_t threshold = direct_threshold.load(std::memory_order_relaxed);
     std::vector<std::size_t> first_parent;  // per group; every group has a parent
@@ -86,7 +88,6 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
             if (parent_group[p] != no_group) first_parent[parent_group[p]] = p;
     }
     bool direct = false;
-    std::size_t expect = 1;
     std::size_t placed_rows = 0;  // rows already moved out of `children` (direct)
     std::vector<std::uint32_t> child_group;
     fetch(db, sql, ps, spec.columns, [&](result_batch& b) {
@@ -100,23 +101,11 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
             child_group.push_back(g);
         }
         ops.read_rows(ops.children, b, spec, ops.query);
-        if (collection && !direct && child_group.size() > threshold) {
-            direct = true;
-            // A new list makes room for as many children as the groups seen so far have
-            // on average (exact when each parent has as many); it grows by half after.
-            std::vector<bool> seen(index.size(), false);
-            std::size_t groups = 0;
-            for (const std::uint32_t g : child_group)
-                if (!seen[g]) {
-                    seen[g] = true;
-                    ++groups;
-                }
-            expect = std::max<std::size_t>(1, (child_group.size() + groups - 1) / groups);
-        }
+        if (collection && child_group.size() > threshold) direct = true;
         if (direct) {
             char* const from = static_cast<char*>(ops.data(ops.children));
             for (std::size_t i = placed_rows; i < child_group.size(); ++i)
-                ops.append(parents[first_parent[child_group[i]]], from + (i - placed_rows) * ops.child_size, expect);
+                ops.append(parents[first_parent[child_group[i]]], from + (i - placed_rows) * ops.child_size);
             placed_rows = child_group.size();
             ops.clear(ops.children);
         }

@@ -280,9 +280,9 @@ struct prefetch_ops {
     void* (*make_list)(void* parent, std::size_t n);
     void (*move_child)(void* to, void* from);
     // A large level's children go straight to their parent as rows arrive: a child moved
-    // to the end of the parent's list (a new list makes room for `expect`); the list
-    // trimmed to its size, and its first child; the level's children emptied.
-    void (*append)(void* parent, void* from, std::size_t expect);
+    // to the end of the parent's list; the list trimmed to its size, and its first child;
+    // the level's children emptied.
+    void (*append)(void* parent, void* from);
     void* (*finish_list)(void* parent);
     void (*clear)(void* children);
     // A copy of `from`'s list into `to`; null where two parents cannot share a key.
@@ -375,11 +375,10 @@ struct prefetch_thunks {
         list.resize(n);
         return list.data();
     }
-    static void append(void* parent, void* from, std::size_t expect) {
+    static void append(void* parent, void* from) {
         auto& list = slot_get<I>(static_cast<P*>(parent)->loaded);
-        // first `expect` children, then grown by half, not doubled: less slack while
-        // every list is still growing
-        if (list.size() == list.capacity()) list.reserve(list.empty() ? expect : list.size() + list.size() / 2 + 1);
+        // grown by half, not doubled: less slack while every list is still growing
+        if (list.size() == list.capacity()) list.reserve(list.size() + list.size() / 2 + 1);
         list.push_back(std::move(*static_cast<Child*>(from)));
     }
     static void* finish_list(void* parent) {
