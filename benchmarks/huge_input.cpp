@@ -29,6 +29,8 @@
 //   bench_huge_input                       # N = 10k, 100k, 1M; text keys 100k
 //   bench_huge_input --max-rows 100000     # quick: N = 10k, 100k
 //   bench_huge_input --backends sqlite,postgresql
+//   EAGERLOAD_HUGE_CHILD_PREFIX="heaptrack -o /tmp/h" bench_huge_input --backends mariadb   # profile the loads
+//   EAGERLOAD_HUGE_DIRECT_THRESHOLD=18446744073709551615 bench_huge_input   # levels never placed as rows arrive
 #include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -141,6 +143,8 @@ int child_main(const std::string& backend, std::int64_t n) {
     const char* target = std::getenv("EAGERLOAD_HUGE_TARGET");
     if (!target) fail("--child needs EAGERLOAD_HUGE_TARGET");
     auto db = open_target(backend, target);
+    if (const char* t = std::getenv("EAGERLOAD_HUGE_DIRECT_THRESHOLD"))  // 0: every level placed as rows arrive
+        eagerload::detail::set_prefetch_direct_threshold(std::stoull(t));
     const auto q = eagerload::select<HugeParent>().prefetch(children);
     { auto warm = eagerload::select<HugeParent>().limit(1).load(db); }  // the session is open and used
     ::malloc_trim(0);
@@ -172,7 +176,7 @@ int child_main(const std::string& backend, std::int64_t n) {
     auto again = q.load(db);
     best = std::min(best, ms_since(t));
     if (static_cast<std::int64_t>(again.size()) != n / children_each) fail("second load differs");
-    std::printf("%.3f %ld %ld %zu\n", best, peak, live, raw);
+    std::printf("huge_result %.3f %ld %ld %zu\n", best, peak, live, raw);  // a profiler may print too
     return 0;
 }
 
@@ -186,11 +190,17 @@ struct measured {
 
 measured run_child(const std::string& backend, const std::string& target, std::int64_t n) {
     ::setenv("EAGERLOAD_HUGE_TARGET", target.c_str(), 1);
-    const std::string cmd = fmt::format("'{}' --child {} {}", self_path(), backend, n);
+    // $EAGERLOAD_HUGE_CHILD_PREFIX runs the child under a profiler, e.g. "heaptrack -o /tmp/h"
+    // (the figures it prints then include the profiler's own overhead).
+    const char* prefix = std::getenv("EAGERLOAD_HUGE_CHILD_PREFIX");
+    const std::string cmd = fmt::format("{} '{}' --child {} {}", prefix ? prefix : "", self_path(), backend, n);
     std::FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) fail("popen failed");
     measured m{};
-    const int got = std::fscanf(p, "%lf %ld %ld %zu", &m.ms, &m.peak, &m.live, &m.raw);
+    int got = 0;
+    char line[512];
+    while (std::fgets(line, sizeof line, p))
+        if (got != 4) got = std::sscanf(line, "huge_result %lf %ld %ld %zu", &m.ms, &m.peak, &m.live, &m.raw);
     const int status = ::pclose(p);
     ::unsetenv("EAGERLOAD_HUGE_TARGET");
     if (got != 4 || status != 0) fail(fmt::format("{} N={}: the child failed (status {})", backend, n, status));
@@ -285,6 +295,8 @@ int main(int argc, char** argv) {
         }
         try {
             auto db = open_target(backend, target);
+    if (const char* t = std::getenv("EAGERLOAD_HUGE_DIRECT_THRESHOLD"))  // 0: every level placed as rows arrive
+        eagerload::detail::set_prefetch_direct_threshold(std::stoull(t));
             for (std::int64_t n = 10000; n <= max_rows; n *= 10) {
                 const auto t = clock_type::now();
                 generate(db, n);

@@ -3,7 +3,7 @@
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]   fuzz each target for SECONDS (default 60)
 #   bash scripts/fuzz.sh --replay [TARGET...]    run each target over its committed corpus once
 # Targets (tests/fuzz/<target>.cpp): timestamp, convert, key_encoding, connection_string,
-# page_token (default: all).
+# page_token, bytes_decimal (default: all).
 #
 # Builds build-fuzz/ with clang++ and -DEAGERLOAD_FUZZ=ON (ASan + UBSan + libFuzzer). A
 # fuzzing run starts from the committed seeds (tests/fuzz/corpus/<target>/) and grows a
@@ -23,7 +23,7 @@ case "${1:-}" in
   *) SECONDS_EACH="$1"; shift ;;
 esac
 TARGETS=("$@")
-[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(timestamp convert key_encoding connection_string page_token)
+[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(timestamp convert key_encoding connection_string page_token bytes_decimal)
 
 ensure_packages "${BUILD_PACKAGES[@]}" clang
 FUZZ_DIR="$ROOT/build-fuzz"

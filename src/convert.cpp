@@ -137,6 +137,47 @@ bool store_float_text(column_data& c, std::size_t r, std::string_view s) {
     return true;
 }
 
+namespace {
+int nibble(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+}  // namespace
+
+bool decode_hex(std::string_view s, std::string& out) {
+    out.clear();
+    if (s.size() % 2) return false;
+    out.reserve(s.size() / 2);
+    for (std::size_t i = 0; i < s.size(); i += 2) {
+        const int hi = nibble(s[i]), lo = nibble(s[i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out += static_cast<char>(hi * 16 + lo);
+    }
+    return true;
+}
+
+bool decode_bytea(std::string_view s, std::string& out) {
+    if (s.size() >= 2 && s[0] == '\\' && s[1] == 'x') return decode_hex(s.substr(2), out);
+    out.clear();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\') {
+            out += s[i];
+        } else if (i + 1 < s.size() && s[i + 1] == '\\') {
+            out += '\\';
+            ++i;
+        } else if (i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+                   s[i + 3] >= '0' && s[i + 3] <= '7') {
+            out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool store_bytes(column_data& c, std::size_t r, std::string_view raw) {
     if (c.type != col_type::bytes) return false;
     c.texts[r].assign(raw.data(), raw.size());

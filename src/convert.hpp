@@ -34,4 +34,12 @@ bool store_bytes(column_data& c, std::size_t r, std::string_view raw);
 // as its float: "0.1" for 0.1f) goes through store_float_text, which takes exactly that.
 bool store_float_text(column_data& c, std::size_t r, std::string_view text);
 
+// Bytes from the text a database prints them as; false when the text is not one.
+// Hex: two hex digits (either case) per byte, nothing else (SQLite's eagerload_unhex,
+// the bulk-insert path). bytea: PostgreSQL's text output, hex ("\x00ff", the default) or
+// the escape format (bytea_output = 'escape': "\\" for a backslash, "\ooo" octal for
+// 0-255, any other byte as itself).
+bool decode_hex(std::string_view hex, std::string& out);
+bool decode_bytea(std::string_view text, std::string& out);
+
 }  // namespace eagerload::detail

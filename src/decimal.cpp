@@ -48,10 +48,13 @@ std::optional<decimal> decimal::parse(std::string_view s) {
     long long exponent = 0;
     if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
         ++i;
+        bool exponent_negative = false;  // one sign at most: from_chars would take a '-' after a '+'
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) exponent_negative = s[i++] == '-';
         const char* first = s.data() + i;
-        if (i < s.size() && s[i] == '+') ++first;
+        if (i == s.size() || !digit(s[i])) return std::nullopt;
         const auto r = std::from_chars(first, s.data() + s.size(), exponent);
-        if (r.ec != std::errc{} || r.ptr == first || exponent > 10000 || exponent < -10000) return std::nullopt;
+        if (r.ec != std::errc{} || exponent > 10000) return std::nullopt;
+        if (exponent_negative) exponent = -exponent;
         i = static_cast<std::size_t>(r.ptr - s.data());
     }
     if (i != s.size()) return std::nullopt;

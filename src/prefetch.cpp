@@ -2,10 +2,13 @@
 // the key list, rendering, the fetch, matching each row to its parents, the checks a
 // relation makes, and where each child goes. Compiled once here; each level's type
 // contributes only the thunks of prefetch_ops.
+#include <atomic>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "backend.hpp"
+#include "database_state.hpp"
 #include "eagerload/detail/loader.hpp"
 
 namespace eagerload::detail {
@@ -27,6 +30,20 @@ template <class K>
 K row_key(const column_data& c, std::size_t r) {
     if constexpr (std::is_same_v<K, long long>) return c.ints[r];
     else return c.texts[r];
+}
+
+std::atomic<std::size_t> direct_threshold{16384};
+
+// Parents sharing a key get copies of the first one's list.
+void copy_shared(std::span<void* const> parents, std::span<const std::uint32_t> parent_group,
+                 std::span<const std::size_t> first_parent, const prefetch_ops& ops) {
+    for (std::size_t p = 0; p < parents.size(); ++p) {
+        const std::uint32_t g = parent_group[p];
+        if (g == no_group || first_parent[g] == p) continue;
+        // two rows with one primary key: not a table we can trust
+        if (!ops.copy_slot) throw_repeated_key(*ops.owner, ops.owner_column);
+        ops.copy_slot(parents[p], parents[first_parent[g]]);
+    }
 }
 
 template <class K>
@@ -53,6 +70,25 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
         const segment& s = spec.segments[0];
         match = s.fields.empty() ? s.first + spec.match_column : s.fields[spec.match_column];
     }
+    // Collections: up to a threshold, the rows gather in the flat `children` vector and
+    // each list is sized exactly once at the end (small levels: one allocation per list).
+    // Past it, where the backend streams rows, each batch is moved straight into its
+    // parents' lists as it arrives and the flat vector is emptied, so a huge level never
+    // holds every child twice (the flat copy and the lists); the lists, grown by half
+    // (no guess at their size: a guess from the rows seen so far can be far too large
+    // for the parents still to come), are trimmed at the end. (A backend holding the
+    // whole result keeps the flat vector: its lists are then made after the result is
+    // freed, in its memory.)
+    const bool collection = !ops.single && db.state().be().streams_rows();
+    const std::size_t threshold = direct_threshold.load(std::memory_order_relaxed);
+    std::vector<std::size_t> first_parent;  // per group; every group has a parent
+    if (collection) {
+        first_parent.assign(index.size(), npos);
+        for (std::size_t p = parents.size(); p-- > 0;)
+            if (parent_group[p] != no_group) first_parent[parent_group[p]] = p;
+    }
+    bool direct = false;
+    std::size_t placed_rows = 0;  // rows already moved out of `children` (direct)
     std::vector<std::uint32_t> child_group;
     fetch(db, sql, ps, spec.columns, [&](result_batch& b) {
         if (child_group.capacity() < child_group.size() + b.rows)
@@ -65,7 +101,34 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
             child_group.push_back(g);
         }
         ops.read_rows(ops.children, b, spec, ops.query);
+        if (collection && child_group.size() > threshold) direct = true;
+        if (direct) {
+            char* const from = static_cast<char*>(ops.data(ops.children));
+            for (std::size_t i = placed_rows; i < child_group.size(); ++i)
+                ops.append(parents[first_parent[child_group[i]]], from + (i - placed_rows) * ops.child_size);
+            placed_rows = child_group.size();
+            ops.clear(ops.children);
+        }
     });
+    if (direct) {
+        // Trimmed lists; the nested level gets the children in row order, as below.
+        const std::size_t n = child_group.size();
+        std::vector<char*> next(index.size(), nullptr);
+        for (std::size_t g = 0; g < next.size(); ++g)
+            next[g] = static_cast<char*>(ops.finish_list(parents[first_parent[g]]));
+        if (ops.run_nested) {
+            std::vector<void*> placed(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                char*& at = next[child_group[i]];
+                placed[i] = at;
+                at += ops.child_size;
+            }
+            std::vector<std::uint32_t>().swap(child_group);
+            ops.run_nested(db, placed, ops.query);
+        }
+        copy_shared(parents, parent_group, first_parent, ops);
+        return;
+    }
     const std::size_t n = child_group.size();
     char* const first_child = n == 0 ? nullptr : static_cast<char*>(ops.data(ops.children));
     const auto child = [&](std::size_t i) -> void* { return first_child + i * ops.child_size; };
@@ -111,14 +174,7 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
         to += ops.child_size;
     }
     if (ops.run_nested) ops.run_nested(db, placed, ops.query);
-    if (place.shared_keys) {
-        // two rows with one primary key: not a table we can trust
-        if (!ops.copy_slot) throw_repeated_key(*ops.owner, ops.owner_column);
-        for (std::size_t p = 0; p < parents.size(); ++p) {
-            const std::uint32_t g = parent_group[p];
-            if (g != no_group && place.first_parent[g] != p) ops.copy_slot(parents[p], parents[place.first_parent[g]]);
-        }
-    }
+    copy_shared(parents, parent_group, place.first_parent, ops);
 }
 
 }  // namespace
@@ -127,6 +183,8 @@ void run_prefetch(const database& db, std::span<void* const> parents, const pref
     if (ops.text_key) run<std::string_view>(db, parents, ops);
     else run<long long>(db, parents, ops);
 }
+
+std::size_t set_prefetch_direct_threshold(std::size_t rows) { return direct_threshold.exchange(rows); }
 
 void run_root(const database& db, const root_ops& ops) {
     snapshot snap(db, ops.run_nested != nullptr);

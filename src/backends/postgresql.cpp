@@ -63,43 +63,6 @@ void append_array_item(std::string& out, const param& p) {
     }
 }
 
-// bytea's text output: hex ("\x00ff", the default) or the older escape format
-// (bytea_output = 'escape': printable bytes as themselves, "\\" and "\ooo" octal).
-bool decode_bytea(std::string_view s, std::string& out) {
-    out.clear();
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    if (s.size() >= 2 && s[0] == '\\' && s[1] == 'x') {
-        if (s.size() % 2) return false;
-        out.reserve((s.size() - 2) / 2);
-        for (std::size_t i = 2; i < s.size(); i += 2) {
-            const int hi = nibble(s[i]), lo = nibble(s[i + 1]);
-            if (hi < 0 || lo < 0) return false;
-            out += static_cast<char>(hi * 16 + lo);
-        }
-        return true;
-    }
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '\\') {
-            out += s[i];
-        } else if (i + 1 < s.size() && s[i + 1] == '\\') {
-            out += '\\';
-            ++i;
-        } else if (i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
-                   s[i + 3] >= '0' && s[i + 3] <= '7') {
-            out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
-            i += 3;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
 std::string array_literal(const std::vector<param>& items) {
     std::string out = "{";
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -383,6 +346,7 @@ public:
         return n && *n ? static_cast<std::size_t>(std::stoull(n)) : 0;
     }
 
+    bool streams_rows() const noexcept override { return true; }
     void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
                const batch_sink& sink, std::size_t batch_rows) const override {
         PGconn* conn = connection(s);

@@ -76,20 +76,11 @@ constexpr const char* unhex_function = "eagerload_unhex";
 
 void unhex(sqlite3_context* ctx, int, sqlite3_value** argv) {
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-    const auto* p = sqlite3_value_text(argv[0]);
+    const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
     const auto n = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
-    auto nibble = [](unsigned char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out(n / 2, '\0');
-    for (std::size_t i = 0; i + 1 < n; i += 2) {
-        const int hi = nibble(p[i]), lo = nibble(p[i + 1]);
-        if (hi < 0 || lo < 0 || n % 2) return sqlite3_result_error(ctx, "eagerload_unhex: not a hex text", -1);
-        out[i / 2] = static_cast<char>(hi * 16 + lo);
-    }
+    std::string out;
+    if (!decode_hex(std::string_view(p, n), out))
+        return sqlite3_result_error(ctx, "eagerload_unhex: not a hex text", -1);
     sqlite3_result_blob64(ctx, out.data(), out.size(), SQLITE_TRANSIENT);
 }
 
@@ -196,6 +187,7 @@ public:
         return static_cast<std::size_t>(sqlite3_changes64(conn));
     }
 
+    bool streams_rows() const noexcept override { return true; }
     void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
                const batch_sink& sink, std::size_t batch_rows) const override {
         sqlite3* conn = connection(s);

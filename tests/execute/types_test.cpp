@@ -217,6 +217,16 @@ TEST_CASE("decimal keeps its text exactly and compares as a number") {
     CHECK_THROWS_AS(decimal("Infinity"), std::invalid_argument);
 }
 
+TEST_CASE("a decimal exponent has one sign at most: 1e+-5 is not a decimal") {
+    // found by the bytes_decimal fuzz target on its seeds: "1e+-5" was read as 0.00001
+    CHECK_FALSE(decimal::parse("1e+-5"));
+    CHECK_FALSE(decimal::parse("1e-+5"));
+    CHECK_FALSE(decimal::parse("1e+"));
+    CHECK_FALSE(decimal::parse("1e"));
+    CHECK(decimal::parse("1e+5")->str() == "100000");
+    CHECK(decimal::parse("1E-5")->str() == "0.00001");
+}
+
 TEST_CASE("new member types map to column types and enums to their stored form") {
     const auto& t = detail::table_of<Item>();
     CHECK(t.columns[1].type == detail::col_type::int16);

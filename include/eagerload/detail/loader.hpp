@@ -211,12 +211,22 @@ struct prefetch_ops {
     // a child moved onto another.
     void* (*make_list)(void* parent, std::size_t n);
     void (*move_child)(void* to, void* from);
+    // A large level's children go straight to their parent as rows arrive: a child moved
+    // to the end of the parent's list; the list trimmed to its size, and its first child;
+    // the level's children emptied.
+    void (*append)(void* parent, void* from);
+    void* (*finish_list)(void* parent);
+    void (*clear)(void* children);
     // A copy of `from`'s list into `to`; null where two parents cannot share a key.
     void (*copy_slot)(void* to, const void* from);
     // The children's own prefetches; null when they have none.
     run_nested_fn run_nested;
 };
 void run_prefetch(const database& db, std::span<void* const> parents, const prefetch_ops& ops);
+// How many rows a collection level gathers in one flat vector (each list then sized
+// exactly once) before it places each batch straight into the parents' lists; returns
+// the previous value. For tests, which lower it to run small levels the large way.
+std::size_t set_prefetch_direct_threshold(std::size_t rows);
 
 // The root statement of load(): snapshot, render, fetch, the nested levels, commit.
 struct root_ops {
@@ -261,6 +271,7 @@ struct rows_of {
     }
     static std::size_t size(void* rows) { return static_cast<Rows*>(rows)->size(); }
     static void* data(void* rows) { return static_cast<Rows*>(rows)->data(); }
+    static void clear(void* rows) { static_cast<Rows*>(rows)->clear(); }
     static void move_one(void* to, void* from) { *static_cast<Node*>(to) = std::move(*static_cast<Node*>(from)); }
     template <bool Unique>
     static void run_nested(const database& db, std::span<void* const> nodes, const void* q) {
@@ -294,6 +305,17 @@ struct prefetch_thunks {
     static void* make_list(void* parent, std::size_t n) {
         auto& list = slot_get<I>(static_cast<P*>(parent)->loaded);
         list.resize(n);
+        return list.data();
+    }
+    static void append(void* parent, void* from) {
+        auto& list = slot_get<I>(static_cast<P*>(parent)->loaded);
+        // grown by half, not doubled: less slack while every list is still growing
+        if (list.size() == list.capacity()) list.reserve(list.size() + list.size() / 2 + 1);
+        list.push_back(std::move(*static_cast<Child*>(from)));
+    }
+    static void* finish_list(void* parent) {
+        auto& list = slot_get<I>(static_cast<P*>(parent)->loaded);
+        list.shrink_to_fit();
         return list.data();
     }
     static void copy_slot(void* to, const void* from) {
@@ -335,6 +357,9 @@ void prefetch_level(const database& db, std::span<void* const> parents, const lo
     } else {
         ops.make_list = &T::make_list;
         ops.move_child = &C::move_one;
+        ops.append = &T::append;
+        ops.finish_list = &T::finish_list;
+        ops.clear = &C::clear;
         // (a composite primary key: its single column repeats)
         if constexpr (!Unique || !is_whole_key<Owner, R::owner_key>()) ops.copy_slot = &T::copy_slot;
     }
