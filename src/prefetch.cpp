@@ -74,9 +74,9 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
     // each list is sized exactly once at the end (small levels: one allocation per list).
     // Past it, where the backend streams rows, each batch is moved straight into its
     // parents' lists as it arrives and the flat vector is emptied, so a huge level never
-    // holds every child twice (the flat copy and the lists); the lists, grown by half
-    // (no guess at their size: a guess from the rows seen so far can be far too large
-    // for the parents still to come), are trimmed at the end. (A backend holding the
+    // holds every child twice (the flat copy and the lists); the lists, grown as vectors
+    // grow (no guess at their size: a guess from the rows seen so far can be far too
+    // large for the parents still to come), are trimmed at the end. (A backend holding the
     // whole result keeps the flat vector: its lists are then made after the result is
     // freed, in its memory.)
     const bool collection = !ops.single && db.state().be().streams_rows();
@@ -90,6 +90,7 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
     bool direct = false;
     std::size_t placed_rows = 0;  // rows already moved out of `children` (direct)
     std::vector<std::uint32_t> child_group;
+    std::vector<std::size_t> list_sizes, list_capacities;  // direct: per group's list
     fetch(db, sql, ps, spec.columns, [&](result_batch& b) {
         if (child_group.capacity() < child_group.size() + b.rows)
             child_group.reserve(std::max(child_group.size() + b.rows, 2 * child_group.capacity()));
@@ -103,9 +104,26 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
         ops.read_rows(ops.children, b, spec, ops.query);
         if (collection && child_group.size() > threshold) direct = true;
         if (direct) {
+            // Each child moved to the end of its parent's list: make_list resizes it by
+            // one within the capacity reshape_list gave it, grown by half (not doubled:
+            // less slack while every list is still growing).
+            if (list_sizes.empty()) {
+                list_sizes.assign(index.size(), 0);
+                list_capacities.assign(index.size(), 0);
+            }
             char* const from = static_cast<char*>(ops.data(ops.children));
-            for (std::size_t i = placed_rows; i < child_group.size(); ++i)
-                ops.append(parents[first_parent[child_group[i]]], from + (i - placed_rows) * ops.child_size);
+            for (std::size_t i = placed_rows; i < child_group.size(); ++i) {
+                const std::uint32_t g = child_group[i];
+                void* const parent = parents[first_parent[g]];
+                std::size_t& size = list_sizes[g];
+                if (size == list_capacities[g]) {
+                    list_capacities[g] = size + size / 2 + 1;
+                    ops.reshape_list(parent, size, list_capacities[g]);
+                }
+                char* const list = static_cast<char*>(ops.make_list(parent, size + 1));
+                ops.move_child(list + size * ops.child_size, from + (i - placed_rows) * ops.child_size);
+                ++size;
+            }
             placed_rows = child_group.size();
             ops.clear(ops.children);
         }
@@ -115,7 +133,9 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
         const std::size_t n = child_group.size();
         std::vector<char*> next(index.size(), nullptr);
         for (std::size_t g = 0; g < next.size(); ++g)
-            next[g] = static_cast<char*>(ops.finish_list(parents[first_parent[g]]));
+            next[g] = static_cast<char*>(list_capacities[g] > list_sizes[g]
+                                             ? ops.reshape_list(parents[first_parent[g]], list_sizes[g], list_sizes[g])
+                                             : ops.make_list(parents[first_parent[g]], list_sizes[g]));
         if (ops.run_nested) {
             std::vector<void*> placed(n);
             for (std::size_t i = 0; i < n; ++i) {

@@ -211,11 +211,11 @@ struct prefetch_ops {
     // a child moved onto another.
     void* (*make_list)(void* parent, std::size_t n);
     void (*move_child)(void* to, void* from);
-    // A large level's children go straight to their parent as rows arrive: a child moved
-    // to the end of the parent's list; the list trimmed to its size, and its first child;
-    // the level's children emptied.
-    void (*append)(void* parent, void* from);
-    void* (*finish_list)(void* parent);
+    // A large level's children go straight to their parents' lists as rows arrive
+    // (make_list and move_child, within the capacity reshape_list gave the list: grown
+    // by half, trimmed to its size at the end); the level's children emptied after each
+    // batch. reshape_list returns the list's first child.
+    void* (*reshape_list)(void* parent, std::size_t size, std::size_t capacity);
     void (*clear)(void* children);
     // A copy of `from`'s list into `to`; null where two parents cannot share a key.
     void (*copy_slot)(void* to, const void* from);
@@ -307,15 +307,17 @@ struct prefetch_thunks {
         list.resize(n);
         return list.data();
     }
-    static void append(void* parent, void* from) {
+    // The list's first `size` children moved into a list of exactly `capacity`, through
+    // resize() only (an empty vector's resize allocates exactly), as make_list: no
+    // reserve, push_back or shrink_to_fit paths instantiated per level, which compile
+    // time counts (docs/design.md, "Compile time").
+    static void* reshape_list(void* parent, std::size_t size, std::size_t capacity) {
         auto& list = slot_get<I>(static_cast<P*>(parent)->loaded);
-        // grown by half, not doubled: less slack while every list is still growing
-        if (list.size() == list.capacity()) list.reserve(list.size() + list.size() / 2 + 1);
-        list.push_back(std::move(*static_cast<Child*>(from)));
-    }
-    static void* finish_list(void* parent) {
-        auto& list = slot_get<I>(static_cast<P*>(parent)->loaded);
-        list.shrink_to_fit();
+        std::remove_reference_t<decltype(list)> moved;
+        moved.resize(capacity);
+        for (std::size_t i = 0; i < size; ++i) moved[i] = std::move(list[i]);
+        moved.resize(size);  // keeps the capacity
+        list.swap(moved);
         return list.data();
     }
     static void copy_slot(void* to, const void* from) {
@@ -357,8 +359,7 @@ void prefetch_level(const database& db, std::span<void* const> parents, const lo
     } else {
         ops.make_list = &T::make_list;
         ops.move_child = &C::move_one;
-        ops.append = &T::append;
-        ops.finish_list = &T::finish_list;
+        ops.reshape_list = &T::reshape_list;
         ops.clear = &C::clear;
         // (a composite primary key: its single column repeats)
         if constexpr (!Unique || !is_whole_key<Owner, R::owner_key>()) ops.copy_slot = &T::copy_slot;
