@@ -258,17 +258,6 @@ relation_info relation_of(const table_info& owner, const load_tree& l) {
     return r;
 }
 
-const char* aggregate_name(aggregate_fn f) {
-    switch (f) {
-    case aggregate_fn::count: return "count";
-    case aggregate_fn::sum: return "sum";
-    case aggregate_fn::min: return "min";
-    case aggregate_fn::max: return "max";
-    case aggregate_fn::exists: return "exists";
-    }
-    return "?";
-}
-
 // Every relation and aggregate loaded on the distinct nodes `level` (of the query `q`,
 // whose node type `walk` describes), then the levels below, depth first in query order.
 void walk_level(std::vector<const void*> level, const query_tree& q, const node_walk& walk, const std::string& path,
@@ -283,7 +272,7 @@ void walk_level(std::vector<const void*> level, const query_tree& q, const node_
         load_kind kind = load_kind::prefetched;
         if (l.how == load_tree::kind::aggregated) {
             kind = load_kind::aggregated;
-            name = std::string(aggregate_name(l.aggregate.fn)) + "(" + name +
+            name = std::string(aggregate_fn_name(l.aggregate.fn)) + "(" + name +
                    (l.aggregate.column.empty() ? std::string() : "." + l.aggregate.column) + ")";
         } else if (l.how == load_tree::kind::joined) {
             kind = load_kind::joined;

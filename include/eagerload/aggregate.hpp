@@ -47,17 +47,6 @@ constexpr auto aggregate_value_type() {
     }
 }
 
-constexpr const char* aggregate_fn_name(aggregate_fn f) {
-    switch (f) {
-    case aggregate_fn::count: return "count";
-    case aggregate_fn::sum: return "sum";
-    case aggregate_fn::min: return "min";
-    case aggregate_fn::max: return "max";
-    case aggregate_fn::exists: return "exists";
-    }
-    return "?";
-}
-
 }  // namespace detail
 
 // One aggregate of relation R (of column P of its target, for sum/min/max).

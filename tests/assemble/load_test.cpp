@@ -6,6 +6,7 @@
 
 #include "../support/backend.hpp"
 #include "../support/dashboard_data.hpp"
+#include "../support/ids.hpp"
 #include "eagerload/eagerload.hpp"
 #include "eagerload/testing.hpp"
 
@@ -21,12 +22,7 @@ void seed(const database& db) {
     insert(db, small_dataset());  // tests/support/dashboard_data.hpp says what it holds
 }
 
-template <class Range>
-std::vector<std::int64_t> ids(const Range& r) {
-    std::vector<std::int64_t> out;
-    for (const auto& x : r) out.push_back(x.id);
-    return out;
-}
+using eagerload_test::ids;
 using V = std::vector<std::int64_t>;
 
 }  // namespace

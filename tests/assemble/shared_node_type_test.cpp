@@ -5,6 +5,7 @@
 
 #include "../support/backend.hpp"
 #include "../support/dashboard_data.hpp"
+#include "../support/ids.hpp"
 #include "eagerload/eagerload.hpp"
 #include "eagerload/testing.hpp"
 
@@ -13,12 +14,7 @@ using namespace dash;
 
 namespace {
 
-template <class Range>
-std::vector<std::int64_t> ids(const Range& r) {
-    std::vector<std::int64_t> out;
-    for (const auto& x : r) out.push_back(x.id);
-    return out;
-}
+using eagerload_test::ids;
 using V = std::vector<std::int64_t>;
 
 auto by_priority() {

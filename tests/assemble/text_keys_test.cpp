@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../support/backend.hpp"
+#include "../support/ids.hpp"
 #include "eagerload/eagerload.hpp"
 
 using namespace eagerload;
@@ -37,12 +38,7 @@ namespace {
 constexpr auto players = has_many<&Player::team_code, &Team::code>;
 constexpr auto team = belongs_to<&Player::team_code, &Team::code>;
 
-template <class Range>
-std::vector<std::int64_t> ids(const Range& r) {
-    std::vector<std::int64_t> out;
-    for (const auto& x : r) out.push_back(x.id);
-    return out;
-}
+using eagerload_test::ids;
 using V = std::vector<std::int64_t>;
 
 // teams.code is the key: create_table gives it the backend's key type, which compares

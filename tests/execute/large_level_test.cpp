@@ -11,6 +11,7 @@
 
 #include "../support/backend.hpp"
 #include "../support/dashboard_data.hpp"
+#include "../support/ids.hpp"
 #include "eagerload/detail/execute.hpp"
 #include "eagerload/eagerload.hpp"
 #include "eagerload/testing.hpp"
@@ -70,12 +71,7 @@ struct direct_threshold {
 
 std::string title_of(std::int64_t book) { return "a title long enough for the heap #" + std::to_string(book); }
 
-template <class Range>
-std::vector<std::int64_t> ids(const Range& r) {
-    std::vector<std::int64_t> out;
-    for (const auto& x : r) out.push_back(x.id);
-    return out;
-}
+using eagerload_test::ids;
 
 }  // namespace
 

@@ -37,6 +37,16 @@ struct segment {
 // SELECT list, over the rows `related` describes (an exists node: the related table,
 // how it correlates with the row, and the aggregate's filter).
 enum class aggregate_fn : std::uint8_t { count, sum, min, max, exists };
+constexpr const char* aggregate_fn_name(aggregate_fn f) {
+    switch (f) {
+    case aggregate_fn::count: return "count";
+    case aggregate_fn::sum: return "sum";
+    case aggregate_fn::min: return "min";
+    case aggregate_fn::max: return "max";
+    case aggregate_fn::exists: return "exists";
+    }
+    return "?";
+}
 struct aggregate_item {
     aggregate_fn fn = aggregate_fn::count;
     cond_ptr related;
