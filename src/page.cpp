@@ -291,6 +291,11 @@ void check_keys_loaded(const level_spec& spec, const keyset& k) {
     }
 }
 
+void throw_keys_not_kept(const keyset& k) {
+    throw error("eagerload: keyed pages of \"" + k.table->name +
+                "\": a row of this projected query does not keep every order key; name them in only<...>()");
+}
+
 void check_page_size(const keyset& k, std::size_t size) {
     if (size == 0 || size >= static_cast<std::size_t>(std::numeric_limits<long long>::max()))
         throw std::invalid_argument("eagerload: page size " + std::to_string(size) + " on table \"" + k.table->name +

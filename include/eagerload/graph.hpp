@@ -13,6 +13,7 @@
 //
 // What was loaded is part of the node's type: touching a relation, an aggregate or a
 // column that was not loaded does not compile, and the message says what to load.
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -29,27 +30,39 @@
 namespace eagerload {
 
 namespace detail {
-// What node::loaded holds: one member per load, reached with slot_get<I>. Cheaper to
-// instantiate than std::tuple (no converting constructors, no recursion), which every
-// node type of every query would otherwise instantiate.
-template <std::size_t I, class T>
-struct slot_leaf {
-    T value{};
+// The foreign keys a projected node keeps besides its view's columns: the owner key of
+// each relation it loads that the view does not store (the loader follows the relation
+// by it). A node of a whole model keeps them in the model: none here (and no class is
+// instantiated per such node type: compile time, docs/design.md).
+struct no_kept_keys {};
+template <class T, class... Loads>
+struct kept_keys;
+template <bool projected>
+struct kept_keys_of {
+    template <class T, class... Loads>
+    using type = no_kept_keys;
 };
-template <class Seq, class... T>
-struct slots_of;
-template <std::size_t... I, class... T>
-struct slots_of<std::index_sequence<I...>, T...> : slot_leaf<I, T>... {};
-template <class... T>
-using slots = slots_of<std::index_sequence_for<T...>, T...>;
-template <std::size_t I, class T>
-T& slot_get(slot_leaf<I, T>& s) noexcept {
-    return s.value;
-}
-template <std::size_t I, class T>
-const T& slot_get(const slot_leaf<I, T>& s) noexcept {
-    return s.value;
-}
+template <>
+struct kept_keys_of<true> {
+    template <class T, class... Loads>
+    using type = typename kept_keys<T, Loads...>::type;
+};
+template <class M, auto... Ps, class... Loads>
+struct kept_keys<view<M, Ps...>, Loads...> {
+    static constexpr std::array<bool, field_count<M>> mask = [] {
+        std::array<bool, field_count<M>> in{};
+        (
+            [&] {
+                if constexpr (!Loads::aggregated) {
+                    constexpr std::size_t i = field_index<M, Loads::relation::owner_key>;
+                    if (!view_traits<view<M, Ps...>>::mask[i]) in[i] = true;
+                }
+            }(),
+            ...);
+        return in;
+    }();
+    using type = field_subset<M, kept_keys>;
+};
 }  // namespace detail
 
 // T is the model, or a view of it (a projected level).
@@ -104,7 +117,9 @@ public:
     }
 
     // The loaded relations, in query order (filled by the loader).
-    detail::slots<typename Loads::storage...> loaded;
+    [[no_unique_address]] detail::slots<typename Loads::storage...> loaded;
+    // A projected node: the foreign keys its relations are followed by (node_column).
+    [[no_unique_address]] typename detail::kept_keys_of<detail::view_traits<T>::is_view>::template type<T, Loads...> keys;
 
 private:
     template <class A, class Self>
@@ -156,5 +171,17 @@ private:
         }
     }
 };
+
+namespace detail {
+// Node n's column P, for the loader: its row's, or one of the keys a projected node keeps.
+template <auto P, class Node>
+const member_type_of<P>& node_column(const Node& n) {
+    using T = typename Node::row_type;
+    if constexpr (!view_traits<T>::is_view) return static_cast<const T&>(n).*P;
+    else if constexpr (view_traits<T>::mask[field_index<model_of<T>, P>])
+        return slot_get<field_index<model_of<T>, P>>(row_access::stored<T>(n));
+    else return slot_get<field_index<model_of<T>, P>>(n.keys);
+}
+}  // namespace detail
 
 }  // namespace eagerload

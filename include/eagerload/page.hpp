@@ -59,6 +59,9 @@ std::string keyset_token(const keyset& k, bool before, params values, bool inclu
 void check_page_size(const keyset& k, std::size_t size);
 // A projected root loads every column of the keyset, or this throws naming the one missing.
 void check_keys_loaded(const level_spec& spec, const keyset& k);
+// A projected node that does not keep one of the keyset's columns (never, once
+// check_keys_loaded passed): an error rather than a wrong token.
+[[noreturn]] void throw_keys_not_kept(const keyset& k);
 
 // Row `row`'s values of the keyset's columns.
 template <class T>
@@ -71,6 +74,30 @@ params keyset_values(const T& row, const keyset& k) {
         }(std::make_index_sequence<field_count<T>>{});
     }
     return out;
+}
+
+// Node `n`'s values of the keyset's columns: its row's, or (a projected node) those its
+// view stores and the keys it keeps, which check_keys_loaded made sure of.
+template <class Node>
+params node_keyset_values(const Node& n, const keyset& k) {
+    using T = typename Node::row_type;
+    if constexpr (!view_traits<T>::is_view) {
+        return keyset_values(static_cast<const T&>(n), k);
+    } else {
+        params out(k.columns.size());
+        std::size_t found = 0;
+        const auto pick = [&](auto i, const auto& field) {
+            for (std::size_t j = 0; j < k.columns.size(); ++j)
+                if (k.columns[j] == i) {
+                    out[j] = member_param(field);
+                    ++found;
+                }
+        };
+        row_access::stored<T>(n).each(pick);
+        n.keys.each(pick);
+        if (found != k.columns.size()) throw_keys_not_kept(k);
+        return out;
+    }
 }
 
 template <class Q>
@@ -105,7 +132,7 @@ keyed_page<typename Q::node_type> load_page_once(const Q& q, const database& db,
     snap.commit();
 
     auto token = [&](bool b, std::size_t row) {
-        return keyset_token(ks, b, keyset_values(row_access::get<typename Q::row_type>(rows[row]), ks));
+        return keyset_token(ks, b, node_keyset_values(rows[row], ks));
     };
     if (!before) {
         if (more) page.next_token = token(false, rows.size() - 1);

@@ -1,6 +1,9 @@
 // Projected levels (.only<...>()) on every backend: only the named columns (and the key)
 // are loaded and readable, relations work from and to projected levels with the keys
 // they need loaded automatically, and the statement count does not change.
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "../support/backend.hpp"
@@ -37,6 +40,20 @@ EAGERLOAD_TEST("a projected root: all() and load() read the named columns and th
     const auto first = select<Task>().only<&Task::title>().where(col<&Task::id> == 103).first(db);
     REQUIRE(first);
     CHECK((*first)[col<&Task::title>] == "b1");
+}
+
+TEST_CASE("a projected row stores its named columns and the key, and a projected node adds only its relations' keys") {
+    // What a graph of views costs is what it holds: no unloaded member rides along.
+    static_assert(sizeof(view<User, &User::name>) == sizeof(std::int64_t) + sizeof(std::string));
+    static_assert(sizeof(view<User, &User::name>) < sizeof(User));
+    using author_node = node<view<User, &User::name>>;
+    static_assert(sizeof(author_node) == sizeof(view<User, &User::name>));  // no loads: nothing added
+    // A comment that joins its author keeps author_id (the join follows it), not task_id.
+    const auto q = select<Comment>().only<&Comment::text>().join(author, select<User>().only<&User::name>());
+    using comment_node = decltype(q)::node_type;
+    static_assert(sizeof(comment_node) ==
+                  sizeof(view<Comment, &Comment::text>) + sizeof(std::int64_t) + sizeof(std::optional<author_node>));
+    CHECK(sizeof(comment_node) < sizeof(Comment) + sizeof(std::optional<node<User>>));
 }
 
 EAGERLOAD_TEST("relations from and to projected levels: the keys they need are loaded, not named") {

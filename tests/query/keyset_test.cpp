@@ -246,6 +246,29 @@ EAGERLOAD_TEST("keyed pages of a projected root: order keys named in only<> page
     CHECK_THROWS_WITH_AS(missing.page(db, 8), doctest::Contains("does not load \"priority\""), eagerload::error);
 }
 
+EAGERLOAD_TEST("keyed pages of a projected root ordered by a relation key it does not name: the node keeps that key") {
+    seed(db);
+    // project_id is not in only<>: the join loads it, the node keeps it (it follows the
+    // relation by it), and the tokens are made of it.
+    const auto expected = ids(select<Task>().order_by(desc<&Task::project_id>, asc<&Task::id>).all(db));
+    const auto q = select<Task>()
+                       .only<&Task::title>()
+                       .order_by(desc<&Task::project_id>)
+                       .join(project, select<Project>().only<&Project::name>());
+    std::vector<std::int64_t> seen;
+    std::string token;
+    for (int guard = 0; guard < 1000; ++guard) {
+        auto p = q.page(db, 2, token);
+        for (const auto& row : p.rows) {
+            seen.push_back(row[col<&Task::id>]);
+            CHECK(row[project][col<&Project::id>] == detail::node_column<&Task::project_id>(row));
+        }
+        if (!p.next_token) break;
+        token = *p.next_token;
+    }
+    CHECK(seen == expected);
+}
+
 TEST_CASE("page tokens round-trip every value kind through the pure pair") {
     detail::page_key k;
     k.before = true;

@@ -62,10 +62,9 @@ template <auto P>
 using index_key_t = std::conditional_t<std::is_integral_v<column_value_t<member_type_of<P>>>, long long,
                                        std::string_view>;
 
-// The key member P of `obj` (unwrapping std::optional); false when NULL.
-template <auto P, class Obj>
-bool index_key_of(const Obj& obj, index_key_t<P>& out) {
-    const auto& v = static_cast<const class_of<P>&>(obj).*P;
+// Key column P's value `v` (unwrapping std::optional); false when NULL.
+template <auto P>
+bool index_key_of(const member_type_of<P>& v, index_key_t<P>& out) {
     if constexpr (column_traits<member_type_of<P>>::nullable) {
         if (!v) return false;
         out = index_key_t<P>(*v);
@@ -103,20 +102,21 @@ void read_field(result_batch& b, std::size_t c, std::size_t key_column, std::siz
     }
 }
 
-// The loaded columns of a projected segment.
-template <class T>
-void read_projected(result_batch& b, const segment& s, std::size_t r, T& out) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((s.fields[I] != npos ? read_field(b, s.fields[I], s.key_column, I, r, field<I>(out), *s.table) : void()), ...);
-    }(std::make_index_sequence<field_count<T>>{});
+// The columns of a projected segment that `out` (a field_subset) stores. Every one of
+// them is in the segment (the key, the named columns, the keys relations need); the
+// segment's other columns (the key the level was matched by) are not kept.
+template <class Fields>
+void read_projected(result_batch& b, const segment& s, std::size_t r, Fields& out) {
+    out.each([&](auto i, auto& field) {
+        if (s.fields[i] != npos) read_field(b, s.fields[i], s.key_column, i, r, field, *s.table);
+    });
 }
 
 // Reads row r of segment s into a row of type Row (a model, or a view of one).
 template <class Row, class X>
 void read_segment(result_batch& b, const segment& s, std::size_t r, X& out) {
-    auto& row = row_access::get<Row>(out);
-    if constexpr (view_traits<Row>::is_view) read_projected(b, s, r, row);
-    else read_row(b, s.first, r, row, *s.table);
+    if constexpr (view_traits<Row>::is_view) read_projected(b, s, r, row_access::stored<Row>(out));
+    else read_row(b, s.first, r, static_cast<Row&>(out), *s.table);
 }
 
 // Rows of a projected root (all() of a query with .only<...>()).
@@ -141,6 +141,7 @@ void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_
     using Loads = typename node_loads<Node>::type;
     const segment& s = l.segments[seg];
     read_segment<typename Node::row_type>(b, s, r, n);
+    if constexpr (view_traits<typename Node::row_type>::is_view) read_projected(b, s, r, n.keys);
     if constexpr (node_loads<Node>::size > 0) {
         std::size_t child = seg + 1;
         std::size_t aggregate = s.aggregates;
@@ -158,7 +159,7 @@ void read_node(result_batch& b, const level_spec& l, std::size_t seg, std::size_
                         if (b.columns[cs.key_column].nulls[r]) {
                             if constexpr (R::kind == relation_kind::belongs_to) {
                                 index_key_t<R::owner_key> k;
-                                if (index_key_of<R::owner_key>(row_access::get<typename Node::row_type>(n), k))
+                                if (index_key_of<R::owner_key>(node_column<R::owner_key>(n), k))
                                     throw_dangling(*s.table, field_index<T, R::owner_key>, key_param(k), *cs.table,
                                                    field_index<typename R::target, R::target_key>);
                             }
@@ -288,7 +289,7 @@ struct prefetch_thunks {
 
     static bool parent_key(const void* parent, long long& i, std::string_view& s) {
         index_key_t<R::owner_key> k;
-        if (!index_key_of<R::owner_key>(row_access::get<typename P::row_type>(*static_cast<const P*>(parent)), k))
+        if (!index_key_of<R::owner_key>(node_column<R::owner_key>(*static_cast<const P*>(parent)), k))
             return false;
         if constexpr (std::is_same_v<decltype(k), long long>) i = k;
         else s = k;
