@@ -529,6 +529,8 @@ public:
     // without a round trip. An error packet carries no status, and a ping (SOCI's
     // is_connected) does not refresh it: after a deadlock (1213) the flag still says "in
     // a transaction" though InnoDB rolled it back. So after a failure, ask the server.
+    // (A result fetch() stopped reading is drained by mysql_free_result, which reads no
+    // status either: it stopped on an exception, which marked the failure.)
     bool in_transaction(soci::session& s, bool after_failure) const noexcept override {
         try {
             MYSQL* conn = connection(s);

@@ -10,6 +10,7 @@
 
 #include "../support/backend.hpp"
 #include "../support/hostile_strings.hpp"
+#include "eagerload/detail/execute.hpp"
 #include "eagerload/errors.hpp"
 #include "eagerload/insert.hpp"
 #include "eagerload/schema.hpp"
@@ -104,4 +105,22 @@ TEST_CASE("MariaDB has no NaN or infinity: a bound one is refused with an error 
     CHECK_THROWS_WITH_AS(select<Real>().where(col<&Real::v> < std::numeric_limits<double>::infinity()).all(ctx.db),
                          doctest::Contains("infinity"), database_error);
     CHECK(select<Real>().count(ctx.db) == 0);  // the session is fine
+}
+
+// The binder writes values into the text, so it must know where the text already holds a
+// literal: `:pN` inside '...', "..." (a string in MariaDB) or a `...` identifier is text,
+// not a placeholder. (PostgreSQL's binder does not parse literals: eagerload's SQL has
+// none there. This is the MariaDB binder's own property.)
+TEST_CASE("MariaDB's binder reads placeholders outside quoted literals and backtick identifiers only [mariadb]") {
+    eagerload_test::context ctx(dialect::mariadb);
+    const auto& t = detail::table_of<Pair>();
+    const std::vector<detail::column_source> columns{{&t, 1, 0, 0}, {&t, 2, 0, 0}, {&t, 1, 0, 0}, {&t, 2, 0, 0}};
+    std::vector<std::string> got;
+    detail::fetch(ctx.db,
+                  "SELECT 'it''s :p1', CONCAT(\"x:p2\", :p2) AS `:p1 ``:p2`, :p1, CONCAT('''', :p2, '''')",
+                  {detail::param::text("one"), detail::param::text(":p1'\\")}, columns, [&](detail::result_batch& b) {
+                      for (std::size_t r = 0; r < b.rows; ++r)
+                          for (std::size_t c = 0; c < b.columns.size(); ++c) got.push_back(b.columns[c].texts[r]);
+                  });
+    CHECK(got == std::vector<std::string>{"it's :p1", "x:p2:p1'\\", "one", "':p1'\\'"});
 }
