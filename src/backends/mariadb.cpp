@@ -168,7 +168,7 @@ std::string errno_state(unsigned err) {
 
 // The connection's last error as the exception SOCI's path gave the common code: the
 // server's (or the client library's: 2013 lost connection) message, the statement.
-[[noreturn]] void throw_connection_error(MYSQL* conn, const std::string& sql) {
+[[noreturn]] void throw_mysql_error(MYSQL* conn, const std::string& sql) {
     const unsigned err = mysql_errno(conn);
     if (err == 0) throw_statement_error("MariaDB returned no result and no error", sql);
     throw_statement_error(mysql_error(conn), sql, errno_state(err));
@@ -277,6 +277,9 @@ std::string with_values(MYSQL* conn, const std::string& sql, const params& ps, c
             out.resize(at + 2 * p.s.size() + 1);  // what mysql_real_escape_string may write
             const unsigned long written =
                 mysql_real_escape_string(conn, out.data() + at, p.s.data(), static_cast<unsigned long>(p.s.size()));
+            if (written > 2 * p.s.size())  // (unsigned long)-1: the library could not escape it
+                throw_statement_error("MariaDB's client library could not escape parameter :p" + std::to_string(n),
+                                      shown);
             out.resize(at + written);
             out += '\'';
             break;
@@ -458,11 +461,11 @@ public:
             text = with_values(conn, sql, ps, sql);
         }
         if (mysql_real_query(conn, text.data(), static_cast<unsigned long>(text.size())) != 0)
-            throw_connection_error(conn, sql);
+            throw_mysql_error(conn, sql);
         text = std::string();  // a key list may be megabytes: not kept while the rows come
         const result_guard g{mysql_use_result(conn)};
         if (!g.res) {
-            if (mysql_errno(conn) != 0) throw_connection_error(conn, sql);
+            if (mysql_errno(conn) != 0) throw_mysql_error(conn, sql);
             check_column_count(0, columns, sql);  // a statement without rows
             return;
         }
@@ -493,7 +496,7 @@ public:
         }
         // The end of the rows, or an error in the middle of them (a statement timeout, a
         // lost connection): mysql_fetch_row says both with NULL.
-        if (mysql_errno(conn) != 0) throw_connection_error(conn, sql);
+        if (mysql_errno(conn) != 0) throw_mysql_error(conn, sql);
         if (batch.rows > 0) sink(batch);
     }
 
