@@ -69,10 +69,11 @@ public:
     virtual void fetch(soci::session& s, const std::string& sql, const params& ps,
                        std::span<const column_source> columns, const batch_sink& sink, std::size_t batch_rows) const;
     // Whether fetch hands rows over while the rest are still to be read (SQLite's steps,
-    // libpq's single-row mode), never holding the whole result in client memory. Where
-    // it does hold it (SOCI's MySQL backend: mysql_store_result), a huge prefetch level
-    // builds its children in one flat vector and fills its lists after the result is
-    // freed; where it streams, rows go straight into their lists (src/prefetch.cpp).
+    // libpq's single-row mode, MariaDB's mysql_use_result), never holding the whole result
+    // in client memory. Where it does hold it (the default SOCI path: SOCI's MySQL backend
+    // calls mysql_store_result), a huge prefetch level builds its children in one flat
+    // vector and fills its lists after the result is freed; where it streams, rows go
+    // straight into their lists (src/prefetch.cpp).
     virtual bool streams_rows() const noexcept { return false; }
 
     // Runs a statement that returns no rows; returns how many rows it changed. The

@@ -2,13 +2,22 @@
 // travel as ONE JSON text parameter read by JSON_TABLE: one placeholder whatever the
 // length, one SQL text per shape.
 //
-// Binding: SOCI 4.0.3's MySQL backend does not use server-side prepared statements.
-// It substitutes each bound value into the statement text on the client, as a
-// literal escaped by mysql_real_escape_string() (which follows the session's
-// NO_BACKSLASH_ESCAPES), just before sending it. That is SOCI's binding and the only
-// one its MySQL backend has; eagerload still never puts a value into SQL text itself.
-// The SQL eagerload renders holds only identifiers from declarations, placeholders,
-// and the fixed literals '$[*]', '$' and '$[N]' (JSON paths).
+// How values travel. MariaDB's text protocol has no parameters: a value reaches the
+// server as a literal in the statement text, and both paths below put it there on the
+// client, just before sending, from the bound params (the SQL eagerload renders holds
+// only identifiers from declarations, `:pN` placeholders, and the fixed literals
+// '$[*]', '$' and '$[N]' (JSON paths); no value is ever pasted into it by the code
+// that renders it).
+//  - Writes (execute) go through SOCI 4.0.3's MySQL backend, which uses no server-side
+//    prepared statements: it substitutes each bound value as a literal escaped by
+//    mysql_real_escape_string() (which follows the session's NO_BACKSLASH_ESCAPES).
+//  - Reads (fetch) are ours, on the connection SOCI opened: with_values() substitutes
+//    the same way (NULL, an integer's digits, a double's shortest exact text as a
+//    DOUBLE literal, or a quoted literal escaped by mysql_real_escape_string()), then
+//    mysql_real_query + mysql_use_result stream the rows (mysql_fetch_row): the result
+//    is never held whole in client memory (SOCI's path called mysql_store_result), and
+//    each value is parsed exactly by convert.hpp with its column and MariaDB type named
+//    when it does not fit. (EXPLAIN and catalog reads, text_rows(), still go through SOCI.)
 #include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
 
@@ -19,6 +28,7 @@
 
 #include "../backend.hpp"
 #include "../connection_string.hpp"
+#include "../convert.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/explain_report.hpp"
 #include "eagerload/model.hpp"
@@ -133,7 +143,8 @@ __attribute__((no_sanitize("vptr"))) MYSQL* connection(soci::session& s) {
 }
 
 // SOCI's MySQL backend puts each value into the statement text and sends that as a C
-// string: a NUL ends it there (a syntax error at best). Refused with a clear error.
+// string: a NUL ends it there (a syntax error at best). Refused with a clear error, on
+// the read path too (one behaviour for every statement).
 void refuse_nul(const std::string& sql, const params& ps) {
     for (std::size_t i = 0; i < ps.size(); ++i)
         if (ps[i].k == param::kind::text && ps[i].s.find('\0') != std::string::npos)
@@ -141,6 +152,150 @@ void refuse_nul(const std::string& sql, const params& ps) {
                                   "character (parameter :p" + std::to_string(i + 1) + ")",
                                   sql);
 }
+
+// MariaDB's error numbers as SQLSTATEs: the typed constraint errors and the statement
+// timeout (see throw_statement_error); empty for any other. SOCI's errors (writes) and
+// ours (reads) both go through here.
+std::string errno_state(unsigned err) {
+    switch (err) {
+    case 1062: return "23505";                                   // ER_DUP_ENTRY
+    case 1216: case 1217: case 1451: case 1452: return "23503";  // ER_(NO_REFERENCED|ROW_IS_REFERENCED)*
+    case 1048: case 1364: return "23502";                        // ER_BAD_NULL_ERROR, ER_NO_DEFAULT_FOR_FIELD
+    case 1969: return "57014";                                   // ER_STATEMENT_TIMEOUT (max_statement_time)
+    default: return {};
+    }
+}
+
+// The connection's last error as the exception SOCI's path gave the common code: the
+// server's (or the client library's: 2013 lost connection) message, the statement.
+[[noreturn]] void throw_mysql_error(MYSQL* conn, const std::string& sql) {
+    const unsigned err = mysql_errno(conn);
+    if (err == 0) throw_statement_error("MariaDB returned no result and no error", sql);
+    throw_statement_error(mysql_error(conn), sql, errno_state(err));
+}
+
+// A result column's type as conversion errors name it.
+const char* type_name(const MYSQL_FIELD& f) {
+    switch (f.type) {
+    case MYSQL_TYPE_TINY: return "TINYINT";
+    case MYSQL_TYPE_SHORT: return "SMALLINT";
+    case MYSQL_TYPE_INT24: return "MEDIUMINT";
+    case MYSQL_TYPE_LONG: return "INT";
+    case MYSQL_TYPE_LONGLONG: return "BIGINT";
+    case MYSQL_TYPE_FLOAT: return "FLOAT";
+    case MYSQL_TYPE_DOUBLE: return "DOUBLE";
+    case MYSQL_TYPE_DECIMAL:
+    case MYSQL_TYPE_NEWDECIMAL: return "DECIMAL";
+    case MYSQL_TYPE_DATE:
+    case MYSQL_TYPE_NEWDATE: return "DATE";
+    case MYSQL_TYPE_TIME: return "TIME";
+    case MYSQL_TYPE_DATETIME: return "DATETIME";
+    case MYSQL_TYPE_TIMESTAMP: return "TIMESTAMP";
+    case MYSQL_TYPE_YEAR: return "YEAR";
+    case MYSQL_TYPE_BIT: return "BIT";
+    case MYSQL_TYPE_NULL: return "NULL";
+    case MYSQL_TYPE_ENUM: return "ENUM";
+    case MYSQL_TYPE_SET: return "SET";
+    case MYSQL_TYPE_JSON: return "JSON";
+    case MYSQL_TYPE_GEOMETRY: return "GEOMETRY";
+    case MYSQL_TYPE_TINY_BLOB:
+    case MYSQL_TYPE_MEDIUM_BLOB:
+    case MYSQL_TYPE_LONG_BLOB:
+    case MYSQL_TYPE_BLOB: return f.charsetnr == 63 ? "BLOB" : "TEXT";  // 63: binary
+    case MYSQL_TYPE_VARCHAR:
+    case MYSQL_TYPE_VAR_STRING: return f.charsetnr == 63 ? "VARBINARY" : "VARCHAR";
+    case MYSQL_TYPE_STRING: return f.charsetnr == 63 ? "BINARY" : "CHAR";
+    default: return "a MariaDB type";
+    }
+}
+
+// `sql` with each `:pN` placeholder replaced by the value of ps[N-1] as a literal: the
+// read path's binding, as SOCI's MySQL backend binds on the write path (see the top of
+// this file). NULL; an integer's digits; a double's shortest text that reads back as
+// it, made a DOUBLE literal (`0.1e0`: `0.1` alone would be an exact DECIMAL, which
+// compares with a DECIMAL column as a decimal, not as the double that was bound), NaN
+// and infinity refused (MariaDB has neither); text as a quoted literal escaped by
+// mysql_real_escape_string() for the connection's character set and sql_mode
+// (NO_BACKSLASH_ESCAPES: ' doubled, \ as itself). Placeholders are read only outside
+// quoted literals and backtick identifiers, and a value is never read again: a value
+// ":p1" stays that text. Blob and decimal values are text here: wrap_placeholders() made
+// them so. `shown`: the statement as messages name it.
+std::string with_values(MYSQL* conn, const std::string& sql, const params& ps, const std::string& shown) {
+    std::size_t size = sql.size();
+    for (const param& p : ps) size += 2 * p.s.size() + 24;
+    std::string out;
+    out.reserve(size);
+    char quote = 0;  // the quote we are inside of: ', " or `
+    for (std::size_t i = 0; i < sql.size();) {
+        const char c = sql[i];
+        if (quote) {  // a doubled quote stays inside; NO_BACKSLASH_ESCAPES: no \ escapes
+            out += c;
+            ++i;
+            if (c == quote) {
+                if (i < sql.size() && sql[i] == quote) out += sql[i++];
+                else quote = 0;
+            }
+            continue;
+        }
+        if (c == '\'' || c == '"' || c == '`') {
+            quote = c;
+            out += c;
+            ++i;
+            continue;
+        }
+        if (c != ':' || i + 2 >= sql.size() || sql[i + 1] != 'p' || sql[i + 2] < '0' || sql[i + 2] > '9') {
+            out += c;
+            ++i;
+            continue;
+        }
+        std::size_t end = i + 2, n = 0;
+        while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9' && n <= ps.size())
+            n = n * 10 + static_cast<std::size_t>(sql[end++] - '0');
+        if (n == 0 || n > ps.size())
+            throw_statement_error("the statement names parameter " + sql.substr(i, end - i) + " but has " +
+                                      std::to_string(ps.size()) + " parameters",
+                                  shown);
+        const param& p = ps[n - 1];
+        switch (p.k) {
+        case param::kind::null: out += "NULL"; break;
+        case param::kind::integer: out += std::to_string(p.i); break;
+        case param::kind::real: {
+            if (!std::isfinite(p.d))
+                throw_statement_error("MariaDB has no " + std::string(std::isnan(p.d) ? "NaN" : "infinity") +
+                                          ": parameter :p" + std::to_string(n) + " cannot be sent",
+                                      shown);
+            const std::string text = format_double(p.d);
+            out += text;
+            if (text.find_first_of("eE") == std::string::npos) out += "e0";
+            break;
+        }
+        case param::kind::text:
+        case param::kind::decimal:
+        case param::kind::blob: {
+            out += '\'';
+            const std::size_t at = out.size();
+            out.resize(at + 2 * p.s.size() + 1);  // what mysql_real_escape_string may write
+            const unsigned long written =
+                mysql_real_escape_string(conn, out.data() + at, p.s.data(), static_cast<unsigned long>(p.s.size()));
+            if (written > 2 * p.s.size())  // (unsigned long)-1: the library could not escape it
+                throw_statement_error("MariaDB's client library could not escape parameter :p" + std::to_string(n),
+                                      shown);
+            out.resize(at + written);
+            out += '\'';
+            break;
+        }
+        }
+        i = end;
+    }
+    return out;
+}
+
+// A result of mysql_use_result: freeing it reads and drops the rows still unread (a sink
+// threw, a value did not convert), so the connection takes the next statement.
+struct result_guard {
+    MYSQL_RES* res;
+    ~result_guard() { mysql_free_result(res); }
+};
 
 class mariadb_impl final : public backend {
 public:
@@ -268,17 +423,10 @@ public:
         return std::string(sql_type(t)) + " NOT NULL AUTO_INCREMENT PRIMARY KEY";
     }
 
-    // MariaDB's error numbers as the SQLSTATEs of typed constraint errors.
+    // MariaDB's error numbers as the SQLSTATEs of typed constraint errors (errno_state).
     std::string error_state(const std::exception& e) const override {
         const auto* m = dynamic_cast<const soci::mysql_soci_error*>(&e);
-        if (!m) return {};
-        switch (m->err_num_) {
-        case 1062: return "23505";                                // ER_DUP_ENTRY
-        case 1216: case 1217: case 1451: case 1452: return "23503";  // ER_(NO_REFERENCED|ROW_IS_REFERENCED)*
-        case 1048: case 1364: return "23502";                     // ER_BAD_NULL_ERROR, ER_NO_DEFAULT_FOR_FIELD
-        case 1969: return "57014";                                // ER_STATEMENT_TIMEOUT (max_statement_time)
-        default: return {};
-        }
+        return m ? errno_state(m->err_num_) : std::string();
     }
 
     // FLOAT prints 6 significant digits (123456789 as 123457000): ask for the float's
@@ -294,12 +442,62 @@ public:
         params wrapped = ps;
         return backend::execute(s, wrap_placeholders(sql, wrapped), wrapped);
     }
+
+    // Rows as the server sends them (mysql_use_result), in batches of `batch_rows`: at
+    // most one batch and one row of the library's buffer are alive at a time. The server
+    // waits for a slow reader up to net_write_timeout (60 s by default) per packet: a
+    // sink that blocks longer loses the connection.
+    bool streams_rows() const noexcept override { return true; }
     void fetch(soci::session& s, const std::string& sql, const params& ps, std::span<const column_source> columns,
                const batch_sink& sink, std::size_t batch_rows) const override {
         refuse_nul(sql, ps);
-        if (!needs_wrapping(ps)) return backend::fetch(s, sql, ps, columns, sink, batch_rows);
-        params wrapped = ps;
-        backend::fetch(s, wrap_placeholders(sql, wrapped), wrapped, columns, sink, batch_rows);
+        MYSQL* conn = connection(s);
+        std::string text;
+        if (needs_wrapping(ps)) {
+            params wrapped = ps;
+            const std::string sql_wrapped = wrap_placeholders(sql, wrapped);
+            text = with_values(conn, sql_wrapped, wrapped, sql);
+        } else {
+            text = with_values(conn, sql, ps, sql);
+        }
+        if (mysql_real_query(conn, text.data(), static_cast<unsigned long>(text.size())) != 0)
+            throw_mysql_error(conn, sql);
+        text = std::string();  // a key list may be megabytes: not kept while the rows come
+        const result_guard g{mysql_use_result(conn)};
+        if (!g.res) {
+            if (mysql_errno(conn) != 0) throw_mysql_error(conn, sql);
+            check_column_count(0, columns, sql);  // a statement without rows
+            return;
+        }
+        const unsigned ncols = mysql_num_fields(g.res);
+        check_column_count(ncols, columns, sql);
+        const MYSQL_FIELD* fields = mysql_fetch_fields(g.res);
+        result_batch batch = make_batch(columns, batch_rows);
+        while (MYSQL_ROW row = mysql_fetch_row(g.res)) {
+            const unsigned long* lengths = mysql_fetch_lengths(g.res);
+            const std::size_t r = batch.rows;
+            for (unsigned c = 0; c < ncols; ++c) {
+                column_data& col = batch.columns[c];
+                col.nulls[r] = row[c] == nullptr;
+                if (col.nulls[r]) continue;
+                const std::string_view v(row[c], lengths[c]);
+                if (!store_text(col, r, v)) {
+                    const column_source& src = columns[c];
+                    const std::string_view key =
+                        src.key < columns.size() && row[src.key] ? std::string_view(row[src.key], lengths[src.key])
+                                                                 : std::string_view();
+                    throw_conversion(src, key, v, type_name(fields[c]));
+                }
+            }
+            if (++batch.rows == batch_rows) {
+                sink(batch);
+                batch.rows = 0;
+            }
+        }
+        // The end of the rows, or an error in the middle of them (a statement timeout, a
+        // lost connection): mysql_fetch_row says both with NULL.
+        if (mysql_errno(conn) != 0) throw_mysql_error(conn, sql);
+        if (batch.rows > 0) sink(batch);
     }
 
     const char* key_sql_type(col_type t) const override {
@@ -334,6 +532,8 @@ public:
     // without a round trip. An error packet carries no status, and a ping (SOCI's
     // is_connected) does not refresh it: after a deadlock (1213) the flag still says "in
     // a transaction" though InnoDB rolled it back. So after a failure, ask the server.
+    // (A result fetch() stopped reading is drained by mysql_free_result, which reads no
+    // status either: it stopped on an exception, which marked the failure.)
     bool in_transaction(soci::session& s, bool after_failure) const noexcept override {
         try {
             MYSQL* conn = connection(s);

@@ -1,10 +1,9 @@
 // A large prefetched collection level (more rows than the driver gathers in one flat
 // vector, src/prefetch.cpp) places its children into their parents' lists as rows
-// arrive where the backend streams rows (SQLite, PostgreSQL), and the graph is the same
-// as a small level's: each parent exactly its own children, in the child query's order,
-// lists trimmed to their size, nested levels and parents sharing a key included, and the
-// same errors. MariaDB (whole result in client memory) keeps the flat vector: the same
-// assertions hold there.
+// arrive where the backend streams rows (every backend now: SQLite, libpq's single-row
+// mode, MariaDB's mysql_use_result), and the graph is the same as a small level's: each
+// parent exactly its own children, in the child query's order, lists trimmed to their
+// size, nested levels and parents sharing a key included, and the same errors.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,8 +34,24 @@ struct Item {
     bool operator==(const Item&) const = default;
 };
 }  // namespace stream
+namespace stream {
+// stream_items read with a weight that must fit 32 bits.
+struct NarrowItem {
+    std::int64_t id;
+    std::int64_t bin_id;
+    std::string title;
+    std::optional<std::string> note;
+    std::optional<std::int32_t> weight;
+};
+}  // namespace stream
 BOOST_HANA_ADAPT_STRUCT(stream::Bin, id, label);
 BOOST_HANA_ADAPT_STRUCT(stream::Item, id, bin_id, title, note, weight);
+BOOST_HANA_ADAPT_STRUCT(stream::NarrowItem, id, bin_id, title, note, weight);
+template <>
+struct eagerload::model<stream::NarrowItem> {
+    static constexpr std::string_view table = "stream_items";
+    static constexpr auto key = &stream::NarrowItem::id;
+};
 template <>
 struct eagerload::model<stream::Bin> {
     static constexpr std::string_view table = "stream_bins";
@@ -49,6 +66,7 @@ struct eagerload::model<stream::Item> {
 using namespace eagerload;
 using stream::Bin;
 using stream::Item;
+using stream::NarrowItem;
 
 namespace {
 inline constexpr auto items = has_many<&Item::bin_id, &Bin::id>;
@@ -137,6 +155,69 @@ EAGERLOAD_TEST("fetch hands rows over in batches of the expected size: 3, 4 and 
     }
 }
 
+// A fetch stopped in the middle of its rows (the sink threw, a value did not convert)
+// leaves the rest unread on the connection: the backend reads and drops them (libpq's
+// results, MariaDB's mysql_free_result, SQLite's reset), and the same session takes the
+// next statement, inside a transaction too. 20,000 rows of 300-byte titles: 6 MB, more
+// than the socket buffers hold, so the server is still sending when the reader stops.
+EAGERLOAD_TEST("a sink or a value that fails in the middle of the rows leaves the session ready for the next load") {
+    create_table<Bin>(db);
+    create_table<Item>(db);
+    insert_all(db, std::vector<Bin>{{1, "one"}, {2, "two"}});
+    std::vector<Item> all;
+    for (std::int64_t i = 1; i <= 20'000; ++i)
+        all.push_back({i, 1 + i % 2, std::string(300, 't') + std::to_string(i), "note", i == 10'000 ? 5'000'000'000 : i});
+    insert_all(db, all);
+    auto one = ctx.open(1);  // one session: what follows runs where the failure was
+    const auto& t = detail::table_of<Item>();
+    std::vector<detail::column_source> columns;
+    std::string sql = "SELECT ";
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+        columns.push_back({&t, c, 0, 0});
+        sql += (c ? ", " : "") + ctx.quoted(t.columns[c].name);
+    }
+    sql += " FROM " + ctx.quoted("stream_items") + " WHERE " + ctx.quoted("id") + " <= :p1 ORDER BY " + ctx.quoted("id");
+    const auto loaded = [&] { return plain(select<Item>().order_by(asc<&Item::id>).load(one)); };
+
+    // The sink throws at the first batch.
+    std::size_t batches = 0;
+    CHECK_THROWS_WITH(detail::fetch(one, sql, {detail::param::integer(20'000)}, columns,
+                                    [&](detail::result_batch&) {
+                                        ++batches;
+                                        throw std::runtime_error("the sink failed");
+                                    }),
+                      "the sink failed");
+    CHECK(batches == 1);
+    CHECK(loaded() == all);
+
+    // Row 10,000's weight does not fit an int32_t: conversion_error naming it, in the
+    // middle of a root level and of a prefetch level.
+    CHECK_THROWS_WITH_AS(select<NarrowItem>().order_by(asc<&NarrowItem::id>).load(one),
+                         doctest::Contains("\"stream_items\".\"weight\" of the row with id = 10000"), conversion_error);
+    CHECK(loaded() == all);
+    constexpr auto narrow_items = has_many<&NarrowItem::bin_id, &Bin::id>;
+    CHECK_THROWS_AS(select<Bin>().prefetch(narrow_items, select<NarrowItem>().order_by(asc<&NarrowItem::id>)).load(one),
+                    conversion_error);
+    CHECK(loaded() == all);
+
+    // Inside a transaction: the transaction goes on and commits.
+    {
+        transaction tx(one);
+        insert(one, Bin{3, "three"});
+        CHECK_THROWS_AS(select<NarrowItem>().order_by(asc<&NarrowItem::id>).load(one), conversion_error);
+        CHECK(loaded() == all);
+        tx.commit();
+    }
+    {  // a whole streamed level, then a commit that must still see its transaction open
+        transaction tx(one);
+        insert(one, Bin{4, "four"});
+        CHECK(loaded() == all);
+        tx.commit();
+    }
+    CHECK(select<Bin>().count(one) == 4);
+    CHECK(select<Bin>().count(db) == 4);  // committed: another session sees them
+}
+
 // PostgreSQL streams a level's rows as the server sends them: kill the server's
 // process after the first batch has arrived, and the rest never does.
 TEST_CASE("a connection lost in the middle of a level's rows: connection_error, then the session is replaced [postgresql]") {
@@ -164,6 +245,36 @@ TEST_CASE("a connection lost in the middle of a level's rows: connection_error, 
     detail::fetch(db, sql, {detail::param::integer(100'000)}, columns, [&](detail::result_batch& b) { rows += b.rows; });
     CHECK(rows == 100'000);
     CHECK(eagerload_test::backend_pid(db, 0) != pid);
+}
+
+// MariaDB streams too (mysql_use_result): KILL the session's connection after the
+// first batch has arrived, and the rest never does.
+TEST_CASE("a connection lost in the middle of a level's rows: connection_error, then the session is replaced [mariadb]") {
+    eagerload_test::context ctx(dialect::mariadb);
+    auto db = ctx.open(1);
+    auto admin = ctx.open(1);
+    const long long id = detail::fetch_scalar(db, "SELECT CONNECTION_ID()", {});
+    const auto& t = detail::table_of<Item>();
+    const std::vector<detail::column_source> columns{{&t, 0, 0, 0}, {&t, 2, 0, 0}};
+    // 2M rows of about 60 bytes (MariaDB's Sequence engine): far more than the socket buffers hold.
+    const std::string sql = "SELECT seq, CONCAT(REPEAT('x', 50), seq) FROM seq_1_to_2000000 WHERE seq <= :p1";
+    std::size_t rows = 0, batches = 0;
+    try {
+        detail::fetch(db, sql, {detail::param::integer(2'000'000)}, columns, [&](detail::result_batch& b) {
+            if (batches++ == 0) detail::execute(admin, "KILL CONNECTION :p1", {detail::param::integer(id)});
+            rows += b.rows;
+        });
+        FAIL("expected a connection_error");
+    } catch (const connection_error& e) {
+        CHECK(std::string(e.what()).find("seq_1_to_2000000") != std::string::npos);  // the statement
+    }
+    CHECK(batches >= 1);
+    CHECK(rows < 2'000'000);  // stopped in the middle
+    // The dead session is replaced: the same query, whole, on a new connection.
+    rows = 0;
+    detail::fetch(db, sql, {detail::param::integer(100'000)}, columns, [&](detail::result_batch& b) { rows += b.rows; });
+    CHECK(rows == 100'000);
+    CHECK(detail::fetch_scalar(db, "SELECT CONNECTION_ID()", {}) != id);
 }
 
 // The same through a load: the child level's rows stop coming (the server sleeps in
