@@ -32,7 +32,10 @@ K row_key(const column_data& c, std::size_t r) {
     else return c.texts[r];
 }
 
-std::atomic<std::size_t> direct_threshold{16384};
+// 0: every collection level is placed as its rows arrive. (16,384 until the projected
+// nodes shrank: then the flat vector's doubling, alive beside the lists, was most of a
+// small level's peak; docs/reliability.md, "Large levels placed as rows arrive".)
+std::atomic<std::size_t> direct_threshold{0};
 
 // Parents sharing a key get copies of the first one's list.
 void copy_shared(std::span<void* const> parents, std::span<const std::uint32_t> parent_group,
@@ -70,9 +73,10 @@ void run(const database& db, std::span<void* const> parents, const prefetch_ops&
         const segment& s = spec.segments[0];
         match = s.fields.empty() ? s.first + spec.match_column : s.fields[spec.match_column];
     }
-    // Collections: up to a threshold, the rows gather in the flat `children` vector and
-    // each list is sized exactly once at the end (small levels: one allocation per list).
-    // Past it, where the backend streams rows, each batch is moved straight into its
+    // Collections: up to a threshold (by default none), the rows gather in the flat
+    // `children` vector and each list is sized exactly once at the end (one allocation per
+    // list, but the flat copy and the lists alive together). Past it, where the backend
+    // streams rows (every backend does), each batch is moved straight into its
     // parents' lists as it arrives and the flat vector is emptied, so a huge level never
     // holds every child twice (the flat copy and the lists); the lists, grown as vectors
     // grow (no guess at their size: a guess from the rows seen so far can be far too

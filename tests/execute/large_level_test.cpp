@@ -5,6 +5,7 @@
 // parent exactly its own children, in the child query's order, lists trimmed to their
 // size, nested levels and parents sharing a key included, and the same errors.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -75,7 +76,7 @@ using eagerload_test::ids;
 }  // namespace
 
 EAGERLOAD_TEST("a large has_many level: each parent exactly its children, in order, lists trimmed, nested level right") {
-    // 25,000 books under 2,500 shelves, above the default threshold (16,384 rows); the
+    // 25,000 books under 2,500 shelves, more than one batch of rows; the
     // rows interleave parents (book b is on shelf b % 2,500), so placement must group.
     constexpr std::int64_t shelves_n = 2500, books_n = 25000;
     create_table<Shelf>(db);
@@ -125,7 +126,7 @@ EAGERLOAD_TEST("a large has_many level: each parent exactly its children, in ord
     CHECK(wrong_notes == 0);
 }
 
-EAGERLOAD_TEST("levels placed as rows arrive (threshold 0) give the same graphs as levels sized at the end") {
+EAGERLOAD_TEST("levels placed as rows arrive (the default) give the same graphs as levels sized at the end") {
     using namespace dash;
     create_schema(db);
     insert(db, small_dataset());
@@ -147,15 +148,18 @@ EAGERLOAD_TEST("levels placed as rows arrive (threshold 0) give the same graphs 
         for (const auto& t : task_rows) out.push_back(ids(t[project][member_users]));
         return out;
     };
-    const auto sized = shape(nested.load(db), joined.load(db));
-    direct_threshold all_direct(0);
     const auto placed = shape(nested.load(db), joined.load(db));
+    std::vector<std::vector<std::int64_t>> sized;
+    {
+        direct_threshold sized_at_end(std::numeric_limits<std::size_t>::max());
+        sized = shape(nested.load(db), joined.load(db));
+    }
     CHECK(placed == sized);
     CHECK(placed[0] == std::vector<std::int64_t>{101, 102, 100});  // the small dataset's project 10
     CHECK(placed[0 + 1] == std::vector<std::int64_t>{3, 2});       // its members, by name desc
 }
 
-EAGERLOAD_TEST("placed as rows arrive (threshold 0): repeated parent keys are still an error naming table and column") {
+EAGERLOAD_TEST("placed as rows arrive or sized at the end: repeated parent keys are an error naming table and column") {
     direct_threshold all_direct(0);
     detail::execute(db, "CREATE TABLE ll_shelves (id BIGINT NOT NULL, name TEXT NOT NULL)");  // no PRIMARY KEY
     detail::execute(db, "INSERT INTO ll_shelves (id, name) VALUES (1, 'a'), (1, 'b'), (2, 'c')");
@@ -164,6 +168,11 @@ EAGERLOAD_TEST("placed as rows arrive (threshold 0): repeated parent keys are st
     insert(db, Book{11, 2, 0, title_of(11)});
     CHECK_THROWS_WITH_AS(select<Shelf>().prefetch(books).load(db),
                          doctest::Contains("two rows of \"ll_shelves\" have the same id"), error);
+    {
+        direct_threshold sized_at_end(std::numeric_limits<std::size_t>::max());
+        CHECK_THROWS_WITH_AS(select<Shelf>().prefetch(books).load(db),
+                             doctest::Contains("two rows of \"ll_shelves\" have the same id"), error);
+    }
     const auto two = select<Shelf>().where(col<&Shelf::id> == 2).prefetch(books).load(db);
     REQUIRE(two.size() == 1);
     CHECK(ids(two[0][books]) == std::vector<std::int64_t>{11});

@@ -225,8 +225,9 @@ struct prefetch_ops {
 };
 void run_prefetch(const database& db, std::span<void* const> parents, const prefetch_ops& ops);
 // How many rows a collection level gathers in one flat vector (each list then sized
-// exactly once) before it places each batch straight into the parents' lists; returns
-// the previous value. For tests, which lower it to run small levels the large way.
+// exactly once) before it places each batch straight into the parents' lists (default
+// 0: none); returns the previous value. For tests and benchmarks, which raise it to
+// compare the two ways.
 std::size_t set_prefetch_direct_threshold(std::size_t rows);
 
 // The root statement of load(): snapshot, render, fetch, the nested levels, commit.
