@@ -218,63 +218,40 @@ EAGERLOAD_TEST("a sink or a value that fails in the middle of the rows leaves th
     CHECK(select<Bin>().count(db) == 4);  // committed: another session sees them
 }
 
-// PostgreSQL streams a level's rows as the server sends them: kill the server's
-// process after the first batch has arrived, and the rest never does.
-TEST_CASE("a connection lost in the middle of a level's rows: connection_error, then the session is replaced [postgresql]") {
-    eagerload_test::scratch s(dialect::postgresql);
-    auto db = s.open();
-    const long long pid = eagerload_test::backend_pid(db, 0);
-    const auto& t = detail::table_of<Item>();
-    const std::vector<detail::column_source> columns{{&t, 0, 0, 0}, {&t, 2, 0, 0}};
-    // 2M rows of about 60 bytes: far more than the socket buffers hold.
-    const std::string sql = "SELECT CAST(g AS bigint), repeat('x', 50) || g FROM generate_series(1, :p1) AS g";
-    std::size_t rows = 0, batches = 0;
-    try {
-        detail::fetch(db, sql, {detail::param::integer(2'000'000)}, columns, [&](detail::result_batch& b) {
-            if (batches++ == 0) eagerload_test::terminate_backend(pid);
-            rows += b.rows;
-        });
-        FAIL("expected a connection_error");
-    } catch (const connection_error& e) {
-        CHECK(std::string(e.what()).find("generate_series") != std::string::npos);  // the statement
-    }
-    CHECK(batches >= 1);
-    CHECK(rows < 2'000'000);  // stopped in the middle
-    // The dead session is replaced: the same query, whole, on a new server process.
-    rows = 0;
-    detail::fetch(db, sql, {detail::param::integer(100'000)}, columns, [&](detail::result_batch& b) { rows += b.rows; });
-    CHECK(rows == 100'000);
-    CHECK(eagerload_test::backend_pid(db, 0) != pid);
-}
-
-// MariaDB streams too (mysql_use_result): KILL the session's connection after the
-// first batch has arrived, and the rest never does.
-TEST_CASE("a connection lost in the middle of a level's rows: connection_error, then the session is replaced [mariadb]") {
-    eagerload_test::context ctx(dialect::mariadb);
+// PostgreSQL and MariaDB stream a level's rows as the server sends them (libpq's
+// single-row mode, mysql_use_result): end the session from another one after the first
+// batch has arrived, and the rest never does.
+void lost_in_the_middle_of_rows(const eagerload_test::context& ctx) {
     auto db = ctx.open(1);
     auto admin = ctx.open(1);
-    const long long id = detail::fetch_scalar(db, "SELECT CONNECTION_ID()", {});
+    const long long id = eagerload_test::session_id(db);
     const auto& t = detail::table_of<Item>();
     const std::vector<detail::column_source> columns{{&t, 0, 0, 0}, {&t, 2, 0, 0}};
-    // 2M rows of about 60 bytes (MariaDB's Sequence engine): far more than the socket buffers hold.
-    const std::string sql = "SELECT seq, CONCAT(REPEAT('x', 50), seq) FROM seq_1_to_2000000 WHERE seq <= :p1";
+    const std::string sql = ctx.quirks().many_rows_sql;
     std::size_t rows = 0, batches = 0;
     try {
         detail::fetch(db, sql, {detail::param::integer(2'000'000)}, columns, [&](detail::result_batch& b) {
-            if (batches++ == 0) detail::execute(admin, "KILL CONNECTION :p1", {detail::param::integer(id)});
+            if (batches++ == 0) eagerload_test::kill_session(admin, id);
             rows += b.rows;
         });
         FAIL("expected a connection_error");
     } catch (const connection_error& e) {
-        CHECK(std::string(e.what()).find("seq_1_to_2000000") != std::string::npos);  // the statement
+        CHECK(std::string(e.what()).find(sql) != std::string::npos);  // the statement
     }
     CHECK(batches >= 1);
     CHECK(rows < 2'000'000);  // stopped in the middle
-    // The dead session is replaced: the same query, whole, on a new connection.
+    // The dead session is replaced: the same query, whole, on a new session.
     rows = 0;
     detail::fetch(db, sql, {detail::param::integer(100'000)}, columns, [&](detail::result_batch& b) { rows += b.rows; });
     CHECK(rows == 100'000);
-    CHECK(detail::fetch_scalar(db, "SELECT CONNECTION_ID()", {}) != id);
+    CHECK(eagerload_test::session_id(db) != id);
+}
+
+TEST_CASE("a connection lost in the middle of a level's rows: connection_error, then the session is replaced [postgresql]") {
+    lost_in_the_middle_of_rows(eagerload_test::context(dialect::postgresql));
+}
+TEST_CASE("a connection lost in the middle of a level's rows: connection_error, then the session is replaced [mariadb]") {
+    lost_in_the_middle_of_rows(eagerload_test::context(dialect::mariadb));
 }
 
 // The same through a load: the child level's rows stop coming (the server sleeps in

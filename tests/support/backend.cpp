@@ -39,6 +39,10 @@ constexpr backend_quirks sqlite_quirks{
     .change_column_to_bigint = "ALTER TABLE {table} ADD COLUMN el_new BIGINT; UPDATE {table} SET el_new = {column}; "
                                "ALTER TABLE {table} DROP COLUMN {column}; "
                                "ALTER TABLE {table} RENAME COLUMN el_new TO {column}",
+    .session_id_sql = nullptr,
+    .kill_session_sql = nullptr,
+    .kill_session_returns_row = false,
+    .many_rows_sql = nullptr,
 };
 constexpr backend_quirks postgresql_quirks{
     .dialect = dialect::postgresql,
@@ -60,6 +64,10 @@ constexpr backend_quirks postgresql_quirks{
     .upsert_conflicts_on_any_unique_key = false,
     .keeps_prepared_statements = true,
     .change_column_to_bigint = "ALTER TABLE {table} ALTER COLUMN {column} TYPE BIGINT",
+    .session_id_sql = "SELECT CAST(pg_backend_pid() AS bigint)",
+    .kill_session_sql = "SELECT CAST(CAST(pg_terminate_backend(CAST(:p1 AS integer)) AS integer) AS bigint)",
+    .kill_session_returns_row = true,
+    .many_rows_sql = "SELECT CAST(g AS bigint), repeat('x', 50) || g FROM generate_series(1, :p1) AS g",
 };
 constexpr backend_quirks mariadb_quirks{
     .dialect = dialect::mariadb,
@@ -81,6 +89,10 @@ constexpr backend_quirks mariadb_quirks{
     .upsert_conflicts_on_any_unique_key = true,
     .keeps_prepared_statements = false,
     .change_column_to_bigint = "ALTER TABLE {table} MODIFY {column} BIGINT NOT NULL",
+    .session_id_sql = "SELECT CONNECTION_ID()",
+    .kill_session_sql = "KILL CONNECTION :p1",
+    .kill_session_returns_row = false,
+    .many_rows_sql = "SELECT seq, CONCAT(REPEAT('x', 50), seq) FROM seq_1_to_2000000 WHERE seq <= :p1",  // the Sequence engine
 };
 
 std::string unique_name() {
@@ -109,6 +121,17 @@ eagerload::database admin(dialect d) {
 }
 
 }  // namespace
+
+long long session_id(const eagerload::database& db) {
+    return eagerload::detail::fetch_scalar(db, quirks_of(db.sql_dialect()).session_id_sql, {});
+}
+
+void kill_session(const eagerload::database& admin, long long id) {
+    const backend_quirks& q = quirks_of(admin.sql_dialect());
+    const eagerload::detail::params ps{eagerload::detail::param::integer(id)};
+    if (q.kill_session_returns_row) (void)eagerload::detail::fetch_scalar(admin, q.kill_session_sql, ps);
+    else eagerload::detail::execute(admin, q.kill_session_sql, ps);
+}
 
 const backend_quirks& quirks_of(dialect d) {
     switch (d) {
