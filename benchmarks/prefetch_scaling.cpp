@@ -3,8 +3,9 @@
 //
 //   select<ScaleParent>().prefetch(children)
 //
-// on SQLite (a temporary file) and PostgreSQL ($EAGERLOAD_BENCH_POSTGRES, a libpq key=value
-// conninfo; skipped with a note on stderr when unset). What must hold: 2 statements at
+// on SQLite (a temporary file), PostgreSQL ($EAGERLOAD_BENCH_POSTGRES, a libpq key=value
+// conninfo) and MariaDB ($EAGERLOAD_BENCH_MARIADB, SOCI's MySQL form "user=root
+// host=127.0.0.1 port=3306"); a server whose variable is unset is skipped with a note. What must hold: 2 statements at
 // every size, and a flat cost per row (ns_per_row).
 //
 // Benchmark names: prefetch_scaling/<backend>/<child rows>, to which Google Benchmark
@@ -14,8 +15,8 @@
 // rss_growth_mb (VmRSS with the last loaded graph still alive minus VmRSS before).
 //
 // Each size is its own dataset, generated once with insert_all: a temporary SQLite file, or
-// a PostgreSQL schema (eagerload_bench_prefetch_<N>, dropped at exit unless
-// EAGERLOAD_BENCH_KEEP=1). One table per size, not all sizes in one: with a skewed
+// a PostgreSQL schema or a MariaDB database (eagerload_bench_prefetch_<N>, dropped at
+// exit unless EAGERLOAD_BENCH_KEEP=1). One table per size, not all sizes in one: with a skewed
 // parent_id column PostgreSQL's row estimates (and plans) for the small sizes would be
 // those of the big one. Before anything is timed, each size is loaded once and checked:
 // 1,000 parents, each with exactly its own N/1,000 children, in 2 statements; the program
@@ -32,6 +33,7 @@
 
 #include <eagerload/counter.hpp>
 #include <eagerload/database.hpp>
+#include <eagerload/detail/execute.hpp>
 #include <eagerload/model.hpp>
 #include <eagerload/relation.hpp>
 #include <eagerload/insert.hpp>
@@ -134,7 +136,10 @@ void generate(const eagerload::database& db, std::int32_t children_each) {
     soci::connection_pool& pool = db.soci_pool();
     const std::size_t slot = pool.lease();
     try {
-        pool.at(slot) << "ANALYZE";
+        // Fresh statistics, so the plan is the one a settled table gets.
+        pool.at(slot) << (db.sql_dialect() == eagerload::dialect::mariadb
+                              ? "ANALYZE TABLE prefetch_parents, prefetch_children"
+                              : "ANALYZE");
     } catch (...) {
         pool.give_back(slot);
         throw;
@@ -193,7 +198,7 @@ struct dataset {
     std::string name;  // prefetch_scaling/<backend>/<child rows>
     std::int32_t children_each;
     std::unique_ptr<eagerload::database> db;
-    std::string sqlite_path, pg_schema;
+    std::string sqlite_path, pg_schema, mariadb_database;
 };
 
 }  // namespace
@@ -224,11 +229,20 @@ int main(int argc, char** argv) {
              "\"host=127.0.0.1 port=5432 dbname=bench user=bench\")");
     }
 
+    std::string mariadb_base;
+    if (const char* mdb = std::getenv("EAGERLOAD_BENCH_MARIADB"); mdb && *mdb) {
+        mariadb_base = mdb;
+    } else {
+        note("EAGERLOAD_BENCH_MARIADB is not set: MariaDB skipped (set it to SOCI's MySQL form, e.g. "
+             "\"user=root host=127.0.0.1 port=3306\")");
+    }
+
     std::vector<std::unique_ptr<dataset>> datasets;
     int status = 0;
     try {
         std::vector<std::string> backends{"sqlite"};
         if (!pg_admin.empty()) backends.push_back("postgresql");
+        if (!mariadb_base.empty()) backends.push_back("mariadb");
         for (const std::string& backend : backends) {
             for (const std::int32_t k : sizes) {
                 auto d = std::make_unique<dataset>();
@@ -242,6 +256,16 @@ int main(int argc, char** argv) {
                                          .string();
                     std::filesystem::remove(d->sqlite_path);
                     d->db = std::make_unique<eagerload::database>(eagerload::database::open("sqlite:" + d->sqlite_path));
+                } else if (backend == "mariadb") {
+                    d->mariadb_database = fmt::format("eagerload_bench_prefetch_{}", n);
+                    {
+                        const auto admin = eagerload::database::open("mariadb:" + mariadb_base);
+                        eagerload::detail::execute(admin, fmt::format("DROP DATABASE IF EXISTS {}", d->mariadb_database));
+                        eagerload::detail::execute(
+                            admin, fmt::format("CREATE DATABASE {} CHARACTER SET utf8mb4", d->mariadb_database));
+                    }
+                    d->db = std::make_unique<eagerload::database>(
+                        eagerload::database::open("mariadb:" + mariadb_base + " db=" + d->mariadb_database));
                 } else {
                     d->pg_schema = fmt::format("eagerload_bench_prefetch_{}", n);
                     {
@@ -284,6 +308,10 @@ int main(int argc, char** argv) {
             if (!d->pg_schema.empty() && !env_flag("EAGERLOAD_BENCH_KEEP")) {
                 soci::session admin(soci::postgresql, pg_admin);
                 admin << fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", d->pg_schema);
+            }
+            if (!d->mariadb_database.empty() && !env_flag("EAGERLOAD_BENCH_KEEP")) {
+                const auto admin = eagerload::database::open("mariadb:" + mariadb_base);
+                eagerload::detail::execute(admin, fmt::format("DROP DATABASE IF EXISTS {}", d->mariadb_database));
             }
         } catch (const std::exception& e) {
             note(std::string("cleanup: ") + e.what());

@@ -9,6 +9,8 @@ Reads (whichever exist) in DATA:
     fetch_paths.json        bench_fetch_paths, Google Benchmark JSON
     load_test_*.json        bench_load_test --json
     example_*_*.json        examples/dashboard --summary-json (example_<backend>_<variant>.json)
+    bulk_insert.json        bench_bulk_insert, Google Benchmark JSON
+    huge_input.txt          bench_huge_input (its own markdown tables)
 Writes OUT/*.png and DATA/tables.md (markdown tables with medians and ratios, and every
 target of the product issue marked met or missed with the measured number).
 Needs python3 and matplotlib (Debian: python3-matplotlib); uses the Agg backend.
@@ -540,6 +542,41 @@ def fetch_paths_table(path):
             md_table(["backend", "rows", "path", "ms", "vs raw client library"], rows))
 
 
+def bulk_insert_table(path):
+    if not os.path.exists(path):
+        return ""
+    _, results = gbench_results(path)
+    rows = []
+    for name, r in sorted(results.items(), key=lambda kv: BACKENDS.index(parts(kv[0])[1])
+                          if len(parts(kv[0])) > 1 and parts(kv[0])[1] in BACKENDS else 9):
+        p = parts(name)
+        if len(p) < 3 or p[0] != "bulk_insert" or r["ms"] is None:
+            continue
+        n = int(p[2])
+        rows.append([p[1], f"{n:,}", fmt_int(r["counters"].get("statements")), fmt_ms(r["ms"]),
+                     f"{n / r['ms'] * 1000.0:,.0f}"])
+    if not rows:
+        return ""
+    return ("### Bulk insert (bench_bulk_insert; medians)\n\n"
+            "`insert_all` of N rows of 4 columns (one nullable) into an empty table.\n\n" +
+            md_table(["backend", "rows", "statements", "wall ms", "rows/s"], rows))
+
+
+def huge_input_tables(path):
+    """bench_huge_input prints its own markdown tables: kept as they are."""
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as f:
+        tables = [line.rstrip("\n") for line in f if line.startswith("|") or not line.strip()]
+    body = "\n".join(tables).strip()
+    if not body:
+        return ""
+    return ("### Huge input (bench_huge_input; one load per size, each in a fresh process)\n\n"
+            "One prefetch level of N child rows under N/10 parents: load time, and the process's peak and "
+            "live heap bytes against the graph's raw bytes (the structs' sizes plus their strings' "
+            "characters). Then one belongs_to level of 100,000 text keys.\n\n" + body + "\n")
+
+
 # ---------------------------------------------------------------- targets
 def targets(dash, load_rows):
     """The product issue's targets, each with its measured number and met/missed."""
@@ -627,42 +664,91 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap.add_argument("--data", default=os.path.join(root, "docs", "benchmarks", "data"))
     ap.add_argument("--out", default=None, help="where the PNGs go (default: the parent of --data)")
+    ap.add_argument("--doc", default=None,
+                    help="a markdown file whose generated blocks (<!-- begin generated: NAME --> ... "
+                         "<!-- end generated: NAME -->) are replaced by the sections of the same name "
+                         "(machine, targets, dashboard, prefetch, huge_input, load_test, example, "
+                         "bulk_insert, fetch_paths), each without its heading")
     args = ap.parse_args()
     out = args.out or os.path.dirname(os.path.abspath(args.data))
     os.makedirs(out, exist_ok=True)
 
-    written, sections = [], []
+    written, sections = [], []  # sections: (name, text)
     dash = {}
     dash_path = os.path.join(args.data, "dashboard.json")
     if os.path.exists(dash_path):
         _, dash, sizes = dashboard_data(dash_path)
         written += plot_dashboard(dash, sizes, out)
-        sections.append(dashboard_tables(dash, sizes))
+        sections.append(("dashboard", dashboard_tables(dash, sizes)))
     pf_path = os.path.join(args.data, "prefetch_scaling.json")
     if os.path.exists(pf_path):
         _, points = prefetch_data(pf_path)
         written += plot_prefetch(points, out)
-        sections.append(prefetch_table(points))
+        sections.append(("prefetch", prefetch_table(points)))
+    sections.append(("huge_input", huge_input_tables(os.path.join(args.data, "huge_input.txt"))))
     load_rows = load_test_data(args.data)
     written += plot_load(load_rows, out)
-    sections.append(load_tables(load_rows))
-    sections.append(example_table(args.data))
-    sections.append(fetch_paths_table(os.path.join(args.data, "fetch_paths.json")))
-    sections.insert(0, targets(dash, load_rows))
+    sections.append(("load_test", load_tables(load_rows)))
+    sections.append(("example", example_table(args.data)))
+    sections.append(("bulk_insert", bulk_insert_table(os.path.join(args.data, "bulk_insert.json"))))
+    sections.append(("fetch_paths", fetch_paths_table(os.path.join(args.data, "fetch_paths.json"))))
+    sections.insert(0, ("targets", targets(dash, load_rows)))
 
     machine = os.path.join(args.data, "machine.txt")
-    head = "<!-- generated by scripts/plot_benchmarks.py from the files next to this one -->\n\n"
+    machine_block = ""
     if os.path.exists(machine):
         with open(machine, encoding="utf-8") as f:
-            head += "```\n" + f.read().rstrip() + "\n```\n\n"
+            machine_block = "```\n" + f.read().rstrip() + "\n```\n"
+    head = "<!-- generated by scripts/plot_benchmarks.py from the files next to this one -->\n\n"
+    if machine_block:
+        head += machine_block + "\n"
     tables = os.path.join(args.data, "tables.md")
     with open(tables, "w", encoding="utf-8") as f:
-        f.write(head + "\n".join(s for s in sections if s))
+        f.write(head + "\n".join(text for _, text in sections if text))
     for p in written + [tables]:
         print(p)
     if not written:
         print("plot_benchmarks: no benchmark data found in " + args.data, file=sys.stderr)
         return 1
+    if args.doc:
+        blocks = {name: without_heading(text) for name, text in sections if text}
+        if machine_block:
+            blocks["machine"] = machine_block
+        return splice(args.doc, blocks)
+    return 0
+
+
+def without_heading(text):
+    """A section's text without its first "### " line and the blank lines after it."""
+    lines = text.split("\n")
+    if lines and lines[0].startswith("### "):
+        lines = lines[1:]
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+BLOCK = re.compile(r"(<!-- begin generated: (\w+) -->\n)(.*?)(<!-- end generated: \2 -->)", re.S)
+
+
+def splice(doc, blocks):
+    """Replaces each generated block of `doc` by its section; a block without data is an error."""
+    with open(doc, encoding="utf-8") as f:
+        text = f.read()
+    missing = [m.group(2) for m in BLOCK.finditer(text) if m.group(2) not in blocks]
+    if missing:
+        print(f"plot_benchmarks: {doc}: no data for the generated block(s) {', '.join(missing)}", file=sys.stderr)
+        return 1
+    found = set()
+
+    def fill(m):
+        found.add(m.group(2))
+        return m.group(1) + blocks[m.group(2)] + m.group(4)
+
+    text = BLOCK.sub(fill, text)
+    with open(doc, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(f"{doc}: {len(found)} generated block(s) rewritten ({', '.join(sorted(found))})")
     return 0
 
 
