@@ -8,6 +8,7 @@
 #                            PostgreSQL, where a 4th strategy, raw libpq with prepared
 #                            statements, gives the eager/libpq column), 5 repetitions
 #   bench_prefetch_scaling   the cost of one prefetch level per child row, by child count
+#   bench_bulk_insert        insert_all of 100,000 rows
 #   bench_fetch_paths        rows into structs: eagerload against raw SOCI/libpq/sqlite3
 #   bench_huge_input         one prefetch level at 10k/100k/1M child rows (100k with
 #                            --quick) and a 100k text-key level, on SQLite, PostgreSQL
@@ -21,7 +22,8 @@
 #   fuzz                     every libFuzzer target for 60 s (10 s with --quick), through
 #                            scripts/fuzz.sh (runnable alone: bash scripts/fuzz.sh [SECONDS])
 # then writes the raw outputs to DIR/data/ (JSON, the programs' stdout, machine.txt),
-# the plots to DIR/*.png and the tables to DIR/data/tables.md (scripts/plot_benchmarks.py).
+# the plots to DIR/*.png and the tables to DIR/data/tables.md (scripts/plot_benchmarks.py);
+# with DIR docs/benchmarks, also the generated blocks of docs/benchmarks.md.
 #
 # DIR is docs/benchmarks, or build-bench/quick with --quick: everything shrunk for a smoke
 # run (EAGERLOAD_BENCH_QUICK=1, 2 s load tests, 3 repetitions) that never overwrites the
@@ -179,5 +181,8 @@ elapsed=$((SECONDS - START_SECONDS))
 echo "finished:   $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $((elapsed / 60)) min $((elapsed % 60)) s for the whole run" \
   >>"$DATA/machine.txt"
 echo "==> plots and tables"
-"$PYTHON" "$ROOT/scripts/plot_benchmarks.py" --data "$DATA" --out "$OUT"
+DOC_ARGS=()
+# The published run also rewrites the generated tables of docs/benchmarks.md.
+[ "$OUT" = "$ROOT/docs/benchmarks" ] && DOC_ARGS=(--doc "$ROOT/docs/benchmarks.md")
+"$PYTHON" "$ROOT/scripts/plot_benchmarks.py" --data "$DATA" --out "$OUT" "${DOC_ARGS[@]}"
 echo "==> done in $((elapsed / 60)) min $((elapsed % 60)) s: $OUT/*.png, $DATA/ (tables.md, machine.txt, raw outputs)"

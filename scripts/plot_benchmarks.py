@@ -34,7 +34,8 @@ DASH_STRATEGIES = STRATEGIES + ["libpq"]
 COLORS = {"naive": "#d62728", "eager": "#1f77b4", "handwritten": "#2ca02c", "libpq": "#9467bd"}
 MARKERS = {"naive": "o", "eager": "s", "handwritten": "^", "libpq": "v"}
 BACKENDS = ["sqlite", "postgresql", "mariadb"]
-BACKEND_TITLE = {"sqlite": "SQLite (embedded, in-process)", "postgresql": "PostgreSQL (loopback)"}
+BACKEND_TITLE = {"sqlite": "SQLite (embedded, in-process)", "postgresql": "PostgreSQL (loopback)",
+                 "mariadb": "MariaDB (loopback)"}
 TIME_SCALE = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
 
 plt.rcParams.update({"font.size": 10, "axes.grid": True, "grid.alpha": 0.3, "figure.dpi": 110})
@@ -178,7 +179,7 @@ def dataset_rows(sizes, backend, scale):
 def plot_dashboard(data, sizes, out):
     written = []
     variants = sorted({k[2] for k in data}, key=lambda v: v != "full")
-    styles = {"full": "-", "limited": "--"}
+    styles = {"full": "-", "limited": "--", "summary": ":"}
 
     def series(backend, variant, strategy, rtt, field):
         pts = []
@@ -243,7 +244,7 @@ def plot_dashboard(data, sizes, out):
         scale_ticks(ax, backend)
         ax.annotate("eager = hand-written = 4", (0.5, 4), xycoords=("axes fraction", "data"), xytext=(0, 8),
                     textcoords="offset points", ha="center", fontsize=9)
-    fig.suptitle("Statements per dashboard vs data size (solid: full dashboard, dashed: limited)")
+    fig.suptitle("Statements per dashboard vs data size (solid: full dashboard, dashed: limited, dotted: summary)")
     legend_below(fig, list(axes[0]))
     fig.tight_layout(rect=(0, 0.13, 1, 1))
     path = os.path.join(out, "dashboard_statements.png")
@@ -267,7 +268,7 @@ def plot_dashboard(data, sizes, out):
         ax.set_xlabel("rows in the database (log)")
         ax.set_ylabel("median wall time per dashboard, ms (log)")
         scale_ticks(ax, backend)
-    fig.suptitle("Dashboard load time vs data size (solid: full dashboard, dashed: limited)")
+    fig.suptitle("Dashboard load time vs data size (solid: full dashboard, dashed: limited, dotted: summary)")
     estimated = any(r["estimated"] for r in data.values())
     hollow = plt.Line2D([], [], linestyle="", marker="o", markersize=10, markerfacecolor="white",
                         markeredgecolor="0.3", markeredgewidth=2)
