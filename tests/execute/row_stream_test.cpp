@@ -18,7 +18,6 @@
 #include "eagerload/relation.hpp"
 #include "eagerload/schema.hpp"
 #include "eagerload/select.hpp"
-#include "scratch.hpp"
 
 namespace stream {
 struct Bin {
@@ -254,33 +253,32 @@ TEST_CASE("a connection lost in the middle of a level's rows: connection_error, 
     lost_in_the_middle_of_rows(eagerload_test::context(dialect::mariadb));
 }
 
-// The same through a load: the child level's rows stop coming (the server sleeps in
-// the middle of them, after sending the first 150,000) and its process is killed. The
-// load throws; no graph is returned; the next load gets every row.
-TEST_CASE("a load whose child level's connection is lost mid-level throws connection_error, no partial graph [postgresql]") {
-    eagerload_test::scratch s(dialect::postgresql);
-    auto db = s.open();
+// The same through a load: the child level's rows stop coming (the server waits in the
+// middle of them, after sending the first 150,000) and its session is ended from
+// another one. The load throws; no graph is returned; the next load gets every row.
+void load_lost_mid_level(const eagerload_test::context& ctx) {
+    const auto& q = ctx.quirks();
+    auto db = ctx.open(1);
+    auto admin = ctx.open(1);
     create_table<Bin>(db);
     detail::execute(db, "CREATE TABLE stream_items_base (id BIGINT PRIMARY KEY, bin_id BIGINT NOT NULL, title TEXT NOT NULL, "
                         "note TEXT, weight BIGINT)");
-    detail::execute(db, "INSERT INTO stream_items_base SELECT g, 1 + g % 2, 'item ' || g, NULL, g FROM generate_series(1, 200000) AS g");
+    detail::execute(db, std::string("INSERT INTO stream_items_base SELECT g, 1 + g % 2, CONCAT('item ', g), NULL, g FROM ") +
+                            q.numbers_200k_sql);
     detail::execute(db, "CREATE TABLE stream_pause (x INTEGER)");
     detail::execute(db, "INSERT INTO stream_pause VALUES (1)");
     // Row 150,000 makes the server wait (a minute) before it goes on.
-    detail::execute(db, "CREATE VIEW stream_items AS SELECT * FROM stream_items_base WHERE CASE WHEN id = 150000 AND "
-                        "(SELECT count(*) FROM stream_pause) > 0 THEN (SELECT true FROM pg_sleep(60)) ELSE true END");
+    detail::execute(db, std::string("CREATE VIEW stream_items AS SELECT * FROM stream_items_base WHERE CASE WHEN id = 150000 "
+                                    "AND (SELECT COUNT(*) FROM stream_pause) > 0 THEN ") +
+                            q.pause_60s_condition + " ELSE 1 = 1 END");
     insert_all(db, std::vector<Bin>{{1, "one"}, {2, "two"}});
-    const long long pid = eagerload_test::backend_pid(db, 0);
+    const long long id = eagerload_test::session_id(db);
 
     std::atomic<bool> killed{false};
     std::thread killer([&] {
-        auto admin = database::postgresql(eagerload_test::postgres_base());
         for (int i = 0; i < 3000 && !killed; ++i) {  // up to 30 s for the level to reach the pause
-            const long long waiting = detail::fetch_scalar(
-                admin, "SELECT count(*) FROM pg_stat_activity WHERE pid = CAST(:p1 AS integer) AND wait_event = 'PgSleep'",
-                {detail::param::integer(pid)});
-            if (waiting > 0) {
-                eagerload_test::terminate_backend(pid);
+            if (detail::fetch_scalar(admin, q.session_paused_sql, {detail::param::integer(id)}) > 0) {
+                eagerload_test::kill_session(admin, id);
                 killed = true;
             } else {
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -294,7 +292,15 @@ TEST_CASE("a load whose child level's connection is lost mid-level throws connec
     CHECK(parents_returned == 0);
 
     detail::execute(db, "DELETE FROM stream_pause");
+    CHECK(eagerload_test::session_id(db) != id);  // the dead session was replaced
     const auto bins = select<Bin>().order_by(asc<&Bin::id>).prefetch(items).load(db);
     REQUIRE(bins.size() == 2);
     CHECK(bins[0][items].size() + bins[1][items].size() == 200'000);
+}
+
+TEST_CASE("a load whose child level's connection is lost mid-level throws connection_error, no partial graph [postgresql]") {
+    load_lost_mid_level(eagerload_test::context(dialect::postgresql));
+}
+TEST_CASE("a load whose child level's connection is lost mid-level throws connection_error, no partial graph [mariadb]") {
+    load_lost_mid_level(eagerload_test::context(dialect::mariadb));
 }

@@ -43,6 +43,9 @@ constexpr backend_quirks sqlite_quirks{
     .kill_session_sql = nullptr,
     .kill_session_returns_row = false,
     .many_rows_sql = nullptr,
+    .numbers_200k_sql = nullptr,
+    .pause_60s_condition = nullptr,
+    .session_paused_sql = nullptr,
 };
 constexpr backend_quirks postgresql_quirks{
     .dialect = dialect::postgresql,
@@ -68,6 +71,9 @@ constexpr backend_quirks postgresql_quirks{
     .kill_session_sql = "SELECT CAST(CAST(pg_terminate_backend(CAST(:p1 AS integer)) AS integer) AS bigint)",
     .kill_session_returns_row = true,
     .many_rows_sql = "SELECT CAST(g AS bigint), repeat('x', 50) || g FROM generate_series(1, :p1) AS g",
+    .numbers_200k_sql = "generate_series(1, 200000) AS s(g)",
+    .pause_60s_condition = "(SELECT true FROM pg_sleep(60))",
+    .session_paused_sql = "SELECT count(*) FROM pg_stat_activity WHERE pid = CAST(:p1 AS integer) AND wait_event = 'PgSleep'",
 };
 constexpr backend_quirks mariadb_quirks{
     .dialect = dialect::mariadb,
@@ -93,6 +99,9 @@ constexpr backend_quirks mariadb_quirks{
     .kill_session_sql = "KILL CONNECTION :p1",
     .kill_session_returns_row = false,
     .many_rows_sql = "SELECT seq, CONCAT(REPEAT('x', 50), seq) FROM seq_1_to_2000000 WHERE seq <= :p1",  // the Sequence engine
+    .numbers_200k_sql = "(SELECT seq AS g FROM seq_1_to_200000) AS s",
+    .pause_60s_condition = "SLEEP(60) = 0",
+    .session_paused_sql = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = :p1 AND STATE = 'User sleep'",
 };
 
 std::string unique_name() {

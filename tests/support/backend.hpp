@@ -95,6 +95,12 @@ struct backend_quirks {
     const char* kill_session_sql;
     bool kill_session_returns_row;
     const char* many_rows_sql;
+    // Servers only: a FROM item of the integers 1 to 200,000 in a column `g`; a boolean
+    // expression whose evaluation makes the server wait 60 s, in the middle of a
+    // statement's rows; and a query of one row, 1 if session :p1 waits there, else 0.
+    const char* numbers_200k_sql;
+    const char* pause_60s_condition;
+    const char* session_paused_sql;
 };
 
 const backend_quirks& quirks_of(eagerload::dialect d);
