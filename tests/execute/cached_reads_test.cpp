@@ -286,6 +286,63 @@ EAGERLOAD_TEST("a kept statement whose sink failed in the middle of its rows run
     }
 }
 
+// A kept `SELECT *` whose table gained a column: the result has another number of
+// columns than the statement was prepared with (PostgreSQL: 0A000 "cached plan must not
+// change result type"; MariaDB: its client reports new metadata, 2057). Outside a
+// transaction the statement is prepared again and runs at once; inside one the read
+// loads, or says stale_statement (the next transaction loads). Servers only: eagerload
+// never renders `SELECT *`, and SQLite's kept statement is prepared again by its first
+// sqlite3_step, after src/backends/sqlite.cpp read its (old) column count: there it
+// says "returns 3 columns, 4 expected" (left to that backend's owner).
+void gains_a_column(const eagerload_test::context& ctx) {
+    const database& db = ctx.db;
+    create_table<Word>(db);
+    insert_all(db, std::vector<Word>{{1, "a", "b"}, {2, "c", "d"}});
+    const database on = with_cache(ctx, 64);
+    const auto& t = detail::table_of<Word>();
+    const std::string sql = "SELECT * FROM " + ctx.quoted("cached_words") + " ORDER BY " + ctx.quoted("id");
+    const auto last_column = [&](std::size_t ncols) {
+        std::vector<detail::column_source> columns{{&t, 0, 0, 0}, {&t, 1, 0, 0}, {&t, 2, 0, 0}};
+        while (columns.size() < ncols) columns.push_back({&t, 2, 0, 0});  // the added text columns
+        std::vector<std::string> got;
+        detail::fetch(on, sql, {}, columns, [&](detail::result_batch& b) {
+            for (std::size_t r = 0; r < b.rows; ++r) got.push_back(b.columns[ncols - 1].texts[r]);
+        });
+        return got;
+    };
+    const auto add_column = [&](std::string_view name) {
+        detail::execute(db, "ALTER TABLE " + ctx.quoted("cached_words") + " ADD COLUMN " + ctx.quoted(name) +
+                                " VARCHAR(10) DEFAULT '" + std::string(name) + "'");
+    };
+    CHECK(last_column(3) == std::vector<std::string>{"b", "d"});
+    CHECK(last_column(3) == std::vector<std::string>{"b", "d"});
+    add_column("c");
+    CHECK(last_column(4) == std::vector<std::string>{"c", "c"});  // outside a transaction: prepared again
+    CHECK(last_column(4) == std::vector<std::string>{"c", "c"});
+    add_column("e");
+    {
+        transaction tx(on);
+        try {
+            const std::vector<std::string> got = last_column(5);
+            CHECK(got == std::vector<std::string>{"e", "e"});
+        } catch (const detail::stale_statement& e) {
+            CHECK(std::string(e.what()).find("retry the transaction") != std::string::npos);
+        }
+    }
+    {
+        transaction tx(on);
+        CHECK(last_column(5) == std::vector<std::string>{"e", "e"});
+        tx.commit();
+    }
+    CHECK(statement_cache_stats_of(on).prepares == 3);  // at first, after each added column
+}
+TEST_CASE("a kept statement whose table gained a column is prepared again [postgresql]") {
+    gains_a_column(eagerload_test::context(dialect::postgresql));
+}
+TEST_CASE("a kept statement whose table gained a column is prepared again [mariadb]") {
+    gains_a_column(eagerload_test::context(dialect::mariadb));
+}
+
 TEST_CASE("MariaDB's BIGINT UNSIGNED, DATETIME(3), TIMESTAMP(6) and YEAR read the same through the statement cache [mariadb]") {
     using cached::Native;
     using cached::NativeSigned;
