@@ -2,29 +2,37 @@
 // travel as ONE JSON text parameter read by JSON_TABLE: one placeholder whatever the
 // length, one SQL text per shape.
 //
-// How values travel. MariaDB's text protocol has no parameters: a value reaches the
-// server as a literal in the statement text, and both paths below put it there on the
-// client, just before sending, from the bound params (the SQL eagerload renders holds
-// only identifiers from declarations, `:pN` placeholders, and the fixed literals
-// '$[*]', '$' and '$[N]' (JSON paths); no value is ever pasted into it by the code
-// that renders it).
-//  - Writes (execute) go through SOCI 4.0.3's MySQL backend, which uses no server-side
-//    prepared statements: it substitutes each bound value as a literal escaped by
-//    mysql_real_escape_string() (which follows the session's NO_BACKSLASH_ESCAPES).
-//  - Reads (fetch) are ours, on the connection SOCI opened: with_values() substitutes
-//    the same way (NULL, an integer's digits, a double's shortest exact text as a
-//    DOUBLE literal, or a quoted literal escaped by mysql_real_escape_string()), then
-//    mysql_real_query + mysql_use_result stream the rows (mysql_fetch_row): the result
-//    is never held whole in client memory (SOCI's path called mysql_store_result), and
-//    each value is parsed exactly by convert.hpp with its column and MariaDB type named
-//    when it does not fit. (EXPLAIN and catalog reads, text_rows(), still go through SOCI.)
+// How values travel. The SQL eagerload renders holds only identifiers from
+// declarations, `:pN` placeholders, and the fixed literals '$[*]', '$' and '$[N]' (JSON
+// paths); no value is ever pasted into it by the code that renders it. Three paths:
+//  - Reads through the session's statement cache (fetch_cached, the default:
+//    open_options::statement_cache_size > 0): server-side prepared statements. Each SQL
+//    text is prepared once per session (mysql_stmt_prepare, each `:pN` a `?`), then
+//    every run sends the values in MariaDB's binary protocol (COM_STMT_EXECUTE: an
+//    integer as LONGLONG, a double as DOUBLE, text as a string, a decimal as DECIMAL,
+//    bytes as a BLOB): no value is ever in the statement text. The rows stream
+//    unbuffered (mysql_stmt_fetch without mysql_stmt_store_result), each value bound by
+//    its column's type and stored as the text path stores the text the server would have
+//    printed for it.
+//  - Reads with the cache off (fetch): MariaDB's text protocol has no parameters, so
+//    with_values() writes each value into the statement as a literal on the client, just
+//    before sending (NULL, an integer's digits, a double's shortest exact text as a
+//    DOUBLE literal, or a quoted literal escaped by mysql_real_escape_string(), which
+//    follows the session's NO_BACKSLASH_ESCAPES); mysql_real_query + mysql_use_result
+//    stream the rows (mysql_fetch_row), never held whole in client memory, each value
+//    parsed exactly by convert.hpp with its column and MariaDB type named when it does
+//    not fit.
+//    (Statements that return rows are reads here: INSERT ... RETURNING, upsert's keys.)
+//  - Writes without rows (execute) go through SOCI 4.0.3's MySQL backend, which uses
+//    no server-side prepared statements: it substitutes each bound value as a literal
+//    escaped by mysql_real_escape_string(). (EXPLAIN and catalog reads, text_rows(), go
+//    through SOCI too.)
 #include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -390,23 +398,55 @@ struct mariadb_statement final : cached_statement {
     throw_statement_error(mysql_stmt_error(st), sql, errno_state(err));
 }
 
+// Writes `v` at `p` in decimal, exactly `width` digits (zeros in front; `v` below
+// 10^width), and returns the end.
+char* put_digits(char* p, unsigned long v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+        p[i] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
 // A value of the binary protocol's MYSQL_TIME as the text protocol prints it: DATE
 // "2024-05-01", DATETIME/TIMESTAMP "2024-05-01 10:20:30" with as many digits of the
 // second as the column declares ("....123456" for DATETIME(6)), TIME "-838:59:59".
-std::string time_text(const MYSQL_TIME& t, const MYSQL_FIELD& f) {
-    char s[64];
-    int n = 0;
-    if (f.type == MYSQL_TYPE_DATE || f.type == MYSQL_TYPE_NEWDATE)
-        return std::string(s, static_cast<std::size_t>(std::snprintf(s, sizeof s, "%04u-%02u-%02u", t.year, t.month, t.day)));
-    if (f.type == MYSQL_TYPE_TIME)
-        n = std::snprintf(s, sizeof s, "%s%02u:%02u:%02u", t.neg ? "-" : "", t.hour, t.minute, t.second);
-    else
-        n = std::snprintf(s, sizeof s, "%04u-%02u-%02u %02u:%02u:%02u", t.year, t.month, t.day, t.hour, t.minute, t.second);
-    std::string r(s, static_cast<std::size_t>(n));
-    if (f.decimals > 0 && f.decimals <= 6) {
-        std::snprintf(s, sizeof s, ".%06lu", static_cast<unsigned long>(t.second_part));
-        r.append(s, 1 + f.decimals);
+// Written by hand: snprintf made the whole cached read of the dashboard slower than
+// the text path's.
+struct time_chars {
+    char s[48];
+    std::size_t n = 0;
+    std::string_view view() const { return {s, n}; }
+};
+time_chars time_text(const MYSQL_TIME& t, const MYSQL_FIELD& f) {
+    time_chars r;
+    char* p = r.s;
+    if (f.type != MYSQL_TYPE_TIME) {
+        p = put_digits(p, t.year % 10000, 4);
+        *p++ = '-';
+        p = put_digits(p, t.month % 100, 2);
+        *p++ = '-';
+        p = put_digits(p, t.day % 100, 2);
+        if (f.type == MYSQL_TYPE_DATE || f.type == MYSQL_TYPE_NEWDATE) {
+            r.n = static_cast<std::size_t>(p - r.s);
+            return r;
+        }
+        *p++ = ' ';
+        p = put_digits(p, t.hour % 100, 2);
+    } else {
+        if (t.neg) *p++ = '-';
+        p = put_digits(p, t.hour % 10000, t.hour >= 1000 ? 4 : t.hour >= 100 ? 3 : 2);  // TIME: up to 838 hours
     }
+    *p++ = ':';
+    p = put_digits(p, t.minute % 100, 2);
+    *p++ = ':';
+    p = put_digits(p, t.second % 100, 2);
+    if (f.decimals > 0 && f.decimals <= 6) {
+        *p++ = '.';
+        put_digits(p, t.second_part % 1000000, 6);
+        p += f.decimals;
+    }
+    r.n = static_cast<std::size_t>(p - r.s);
     return r;
 }
 
@@ -419,7 +459,7 @@ std::string value_text(const out_column& c, const MYSQL_FIELD& f) {
         return f.flags & UNSIGNED_FLAG ? std::to_string(static_cast<unsigned long long>(c.i)) : std::to_string(c.i);
     case out_column::kind::real: return format_double(c.d);
     case out_column::kind::single: return fmt::format("{}", c.f);
-    case out_column::kind::time: return time_text(c.t, f);
+    case out_column::kind::time: return std::string(time_text(c.t, f).view());
     case out_column::kind::text: return std::string(c.buf.data(), std::min<std::size_t>(c.length, c.buf.size()));
     }
     return {};
@@ -498,7 +538,9 @@ void bind_result(mariadb_statement& kept, const MYSQL_FIELD* fields, unsigned nc
             b.buffer_type = MYSQL_TYPE_DOUBLE;
             b.buffer = &o.d;
             break;
-        case MYSQL_TYPE_FLOAT:
+        case MYSQL_TYPE_FLOAT:  // only where a FLOAT column meets a non-float member (select_column)
+            // The float's exact value, as PostgreSQL's real reads (store_float_text); the
+            // text path gets the server's 6 significant digits instead.
             o.k = out_column::kind::single;
             b.buffer_type = MYSQL_TYPE_FLOAT;
             b.buffer = &o.f;
@@ -836,7 +878,7 @@ public:
                         ok = store_text(col, r, format_double(o.d));
                     break;
                 case out_column::kind::single: ok = store_float_text(col, r, fmt::format("{}", o.f)); break;
-                case out_column::kind::time: ok = store_text(col, r, time_text(o.t, fields[c])); break;
+                case out_column::kind::time: ok = store_text(col, r, time_text(o.t, fields[c]).view()); break;
                 case out_column::kind::text: ok = store_text(col, r, std::string_view(o.buf.data(), o.length)); break;
                 }
                 if (!ok) {
