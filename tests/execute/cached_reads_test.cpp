@@ -68,6 +68,21 @@ struct NativeSigned {
     std::int64_t id;
     std::int64_t u;
 };
+// MariaDB's columns read into text members: the text the server prints for each.
+struct NativeText {
+    std::int64_t id;
+    std::string d;
+    std::string tm;
+    std::string dt;
+    std::optional<std::string> dt6;
+    std::string y;
+    std::string bits;
+    std::string e;
+    std::string set;
+    std::string dec;
+    std::string u;
+    bool operator==(const NativeText&) const = default;
+};
 }  // namespace cached
 BOOST_HANA_ADAPT_STRUCT(cached::Cell, id, small, mid, big, single, real, price, text, data, at, o_big, o_real, o_price,
                         o_text, o_data, o_at);
@@ -75,6 +90,7 @@ BOOST_HANA_ADAPT_STRUCT(cached::NarrowCell, id, small, mid, big, single, real);
 BOOST_HANA_ADAPT_STRUCT(cached::Word, id, a, b);
 BOOST_HANA_ADAPT_STRUCT(cached::Native, id, u, at, ts, y);
 BOOST_HANA_ADAPT_STRUCT(cached::NativeSigned, id, u);
+BOOST_HANA_ADAPT_STRUCT(cached::NativeText, id, d, tm, dt, dt6, y, bits, e, set, dec, u);
 template <>
 struct eagerload::model<cached::Cell> {
     static constexpr std::string_view table = "cached_cells";
@@ -100,6 +116,12 @@ template <>
 struct eagerload::model<cached::NativeSigned> {
     static constexpr std::string_view table = "cached_native";
     static constexpr auto key = &cached::NativeSigned::id;
+};
+
+template <>
+struct eagerload::model<cached::NativeText> {
+    static constexpr std::string_view table = "cached_native_text";
+    static constexpr auto key = &cached::NativeText::id;
 };
 
 using namespace eagerload;
@@ -375,4 +397,32 @@ TEST_CASE("MariaDB's BIGINT UNSIGNED, DATETIME(3), TIMESTAMP(6) and YEAR read th
     REQUIRE(fits.size() == 2);
     CHECK(fits[0].u == std::numeric_limits<std::int64_t>::max());
     CHECK(fits[1].u == 0);
+}
+
+// Dates, times and the other types without a member type of their own, read into text
+// members: the binary protocol's values written as the text protocol prints them.
+TEST_CASE("MariaDB's DATE, TIME, DATETIME, YEAR, BIT, ENUM, SET and DECIMAL read as the same text through the statement cache [mariadb]") {
+    using cached::NativeText;
+    eagerload_test::context ctx(dialect::mariadb);
+    detail::execute(ctx.db,
+                    "CREATE TABLE cached_native_text (id BIGINT PRIMARY KEY, d DATE NOT NULL, tm TIME(1) NOT NULL, dt "
+                    "DATETIME NOT NULL, dt6 DATETIME(6) NULL, y YEAR NOT NULL, bits BIT(16) NOT NULL, e ENUM('a','b') "
+                    "NOT NULL, `set` SET('x','y','z') NOT NULL, `dec` DECIMAL(10,2) NOT NULL, u INT UNSIGNED NOT NULL)");
+    detail::execute(ctx.db,
+                    "INSERT INTO cached_native_text VALUES (1, '2024-02-29', '-838:59:59.0', '9999-12-31 23:59:59', "
+                    "'2024-05-01 00:00:00.000001', 2024, b'0000000101000001', 'b', 'x,z', -12345678.90, 4294967295), "
+                    "(2, '1000-01-01', '12:34:56.7', '1970-01-01 00:00:00', NULL, 1901, b'0', 'a', '', 0.5, 0), (3, "
+                    "'2000-01-01', '123:00:00', '2000-01-01 01:02:03', '2000-01-01 01:02:03.100000', 2155, "
+                    "b'1111111111111111', 'a', 'y', 99999999.99, 7)");
+    const auto rows = [](const database& h) { return select<NativeText>().order_by(asc<&NativeText::id>).all(h); };
+    const database on = with_cache(ctx, 64), off = with_cache(ctx, 0);
+    const std::vector<NativeText> expected = rows(off);
+    REQUIRE(expected.size() == 3);
+    CHECK(expected[0].tm == "-838:59:59.0");
+    CHECK(expected[0].dt6 == "2024-05-01 00:00:00.000001");
+    CHECK(expected[0].bits == std::string("\x01" "A"));
+    CHECK(expected[2].tm == "123:00:00.0");
+    CHECK(rows(on) == expected);
+    CHECK(rows(on) == expected);
+    CHECK(statement_cache_stats_of(on).reuses == 1);
 }
