@@ -874,6 +874,8 @@ public:
                     break;
                 case out_column::kind::real:
                     ok = store_real(col, r, o.d);
+                    // A text member takes the double's shortest text as fmt writes it
+                    // ("1e+20"); the text path takes the server's ("1e20", "0.00001").
                     if (!ok && (col.type == col_type::text || col.type == col_type::bytes))
                         ok = store_text(col, r, format_double(o.d));
                     break;
