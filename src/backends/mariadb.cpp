@@ -316,7 +316,8 @@ struct result_guard {
 // `sql` with each `:pN` placeholder replaced by `?`, read as with_values() reads them
 // (outside quoted literals and backtick identifiers); `order` gets, for each `?` in
 // turn, the index of the parameter it takes (a placeholder may come twice, or out of
-// order). `shown`: the statement as messages name it.
+// order). A `?` of MariaDB's own in the text is none of ours: fetch_cached compares
+// MariaDB's count with `order`'s.
 std::string question_marks(const std::string& sql, std::size_t nparams, std::vector<std::size_t>& order) {
     std::string out;
     out.reserve(sql.size());
@@ -854,7 +855,9 @@ public:
             const int rc = mysql_stmt_fetch(st);
             if (rc == MYSQL_NO_DATA) break;
             if (rc == 1) throw_stmt_error(st, sql);  // a statement timeout, a lost connection
-            if (rc == MYSQL_DATA_TRUNCATED) read_long_values(kept, sql);
+            // Every row, whatever rc says: a connection whose MYSQL_REPORT_DATA_TRUNCATION
+            // is off returns 0 for a truncated value too.
+            read_long_values(kept, sql);
             const std::size_t r = batch.rows;
             for (unsigned c = 0; c < ncols; ++c) {
                 column_data& col = batch.columns[c];
@@ -899,7 +902,7 @@ public:
         if (batch.rows > 0) sink(batch);
     }
 
-    // A row held a value longer than its column's buffer: the buffer grows to hold it
+    // Where a row held a value longer than its column's buffer, the buffer grows to hold it
     // (and the next ones as long), the value is read again whole from the row
     // (mysql_stmt_fetch_column), and the result is bound to the new buffers. Never a
     // silent truncation: any other truncated value is an error.
@@ -907,11 +910,14 @@ public:
         bool grown = false;
         for (unsigned c = 0; c < kept.out.size(); ++c) {
             out_column& o = kept.out[c];
-            if (!o.error) continue;
-            if (o.k != out_column::kind::text || o.length <= o.buf.size())
-                throw_statement_error("MariaDB's client library truncated the value of result column " +
-                                          std::to_string(c + 1),
-                                      sql);
+            if (o.k != out_column::kind::text) {
+                if (o.error && !o.is_null)
+                    throw_statement_error("MariaDB's client library truncated the value of result column " +
+                                              std::to_string(c + 1),
+                                          sql);
+                continue;
+            }
+            if (o.is_null || o.length <= o.buf.size()) continue;
             o.buf.resize(std::max<std::size_t>(o.length, 2 * o.buf.size()));
             MYSQL_BIND& b = kept.out_binds[c];
             b.buffer = o.buf.data();
