@@ -4,12 +4,14 @@
 // prepared statement in the binary protocol against a text query with the values
 // written in as literals), on PostgreSQL and SQLite the same rows through a kept
 // statement: each case here compares the two handles on every backend.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../support/backend.hpp"
@@ -365,6 +367,53 @@ TEST_CASE("a kept statement whose table gained a column is prepared again [postg
 }
 TEST_CASE("a kept statement whose table gained a column is prepared again [mariadb]") {
     gains_a_column(eagerload_test::context(dialect::mariadb));
+}
+
+// With the cache on by default, the fault cases elsewhere (a connection lost in the middle
+// of the rows, a statement timeout) run on the cached path; these run them with the cache
+// off (on MariaDB: the text path), on the servers.
+void faults_without_the_cache(const eagerload_test::context& ctx) {
+    open_options o;
+    o.statement_cache_size = 0;
+    o.statement_timeout = std::chrono::milliseconds(250);
+    auto db = ctx.open(o);
+    auto admin = ctx.open(1);
+    const auto& t = detail::table_of<Word>();
+    const std::vector<detail::column_source> columns{{&t, 0, 0, 0}, {&t, 1, 0, 0}};
+    const std::string sql = ctx.quirks().many_rows_sql;
+    const long long id = eagerload_test::session_id(db);
+    std::size_t rows = 0, batches = 0;
+    CHECK_THROWS_AS(detail::fetch(db, sql, {detail::param::integer(2'000'000)}, columns,
+                                  [&](detail::result_batch& b) {
+                                      if (batches++ == 0) eagerload_test::kill_session(admin, id);
+                                      rows += b.rows;
+                                  }),
+                    connection_error);
+    CHECK(rows < 2'000'000);
+    rows = 0;  // a new session, the whole result
+    detail::fetch(db, sql, {detail::param::integer(100'000)}, columns, [&](detail::result_batch& b) { rows += b.rows; });
+    CHECK(rows == 100'000);
+    CHECK(eagerload_test::session_id(db) != id);
+    // A statement longer than the timeout: statement_timeout, and the session goes on.
+    std::size_t slow = 0;
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(detail::fetch(db, sql, {detail::param::integer(2'000'000)}, columns,
+                                  [&](detail::result_batch& b) {
+                                      slow += b.rows;
+                                      if (slow == b.rows) std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                                  }),
+                    statement_timeout);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
+    CHECK(statement_cache_stats_of(db).prepares == 0);
+    rows = 0;
+    detail::fetch(db, sql, {detail::param::integer(1'000)}, columns, [&](detail::result_batch& b) { rows += b.rows; });
+    CHECK(rows == 1'000);
+}
+TEST_CASE("with the statement cache off, a lost connection and a statement timeout in the middle of the rows say so [postgresql]") {
+    faults_without_the_cache(eagerload_test::context(dialect::postgresql));
+}
+TEST_CASE("with the statement cache off, a lost connection and a statement timeout in the middle of the rows say so [mariadb]") {
+    faults_without_the_cache(eagerload_test::context(dialect::mariadb));
 }
 
 TEST_CASE("MariaDB's BIGINT UNSIGNED, DATETIME(3), TIMESTAMP(6) and YEAR read the same through the statement cache [mariadb]") {
