@@ -69,8 +69,9 @@ public:
     virtual void fetch(soci::session& s, const std::string& sql, const params& ps,
                        std::span<const column_source> columns, const batch_sink& sink, std::size_t batch_rows) const;
     // Whether fetch hands rows over while the rest are still to be read (SQLite's steps,
-    // libpq's single-row mode, MariaDB's mysql_use_result), never holding the whole result
-    // in client memory. Where it does hold it (the default SOCI path: SOCI's MySQL backend
+    // libpq's single-row mode, MariaDB's mysql_use_result and, through the statement
+    // cache, unbuffered mysql_stmt_fetch), never holding the whole result in client
+    // memory. Where it does hold it (the default SOCI path: SOCI's MySQL backend
     // calls mysql_store_result), a huge prefetch level builds its children in one flat
     // vector and fills its lists after the result is freed; where it streams, rows go
     // straight into their lists (src/prefetch.cpp).
@@ -180,7 +181,7 @@ public:
     // fetch() through the session's statement cache (nullptr: off). A backend that can
     // keep prepared statements on its connection reuses them by SQL text, prepares
     // again after a schema change made them stale, and throws stale_statement when
-    // that happened inside a transaction. The default (MariaDB) is fetch().
+    // that happened inside a transaction. The default is fetch().
     virtual void fetch_cached(soci::session& s, statement_cache* cache, const std::string& sql, const params& ps,
                               std::span<const column_source> columns, const batch_sink& sink,
                               std::size_t batch_rows) const;

@@ -2,33 +2,47 @@
 // travel as ONE JSON text parameter read by JSON_TABLE: one placeholder whatever the
 // length, one SQL text per shape.
 //
-// How values travel. MariaDB's text protocol has no parameters: a value reaches the
-// server as a literal in the statement text, and both paths below put it there on the
-// client, just before sending, from the bound params (the SQL eagerload renders holds
-// only identifiers from declarations, `:pN` placeholders, and the fixed literals
-// '$[*]', '$' and '$[N]' (JSON paths); no value is ever pasted into it by the code
-// that renders it).
-//  - Writes (execute) go through SOCI 4.0.3's MySQL backend, which uses no server-side
-//    prepared statements: it substitutes each bound value as a literal escaped by
-//    mysql_real_escape_string() (which follows the session's NO_BACKSLASH_ESCAPES).
-//  - Reads (fetch) are ours, on the connection SOCI opened: with_values() substitutes
-//    the same way (NULL, an integer's digits, a double's shortest exact text as a
-//    DOUBLE literal, or a quoted literal escaped by mysql_real_escape_string()), then
-//    mysql_real_query + mysql_use_result stream the rows (mysql_fetch_row): the result
-//    is never held whole in client memory (SOCI's path called mysql_store_result), and
-//    each value is parsed exactly by convert.hpp with its column and MariaDB type named
-//    when it does not fit. (EXPLAIN and catalog reads, text_rows(), still go through SOCI.)
+// How values travel. The SQL eagerload renders holds only identifiers from
+// declarations, `:pN` placeholders, and the fixed literals '$[*]', '$' and '$[N]' (JSON
+// paths); no value is ever pasted into it by the code that renders it. Three paths:
+//  - Reads through the session's statement cache (fetch_cached, the default:
+//    open_options::statement_cache_size > 0): server-side prepared statements. Each SQL
+//    text is prepared once per session (mysql_stmt_prepare, each `:pN` a `?`), then
+//    every run sends the values in MariaDB's binary protocol (COM_STMT_EXECUTE: an
+//    integer as LONGLONG, a double as DOUBLE, text as a string, a decimal as DECIMAL,
+//    bytes as a BLOB): no value is ever in the statement text. The rows stream
+//    unbuffered (mysql_stmt_fetch without mysql_stmt_store_result), each value bound by
+//    its column's type and stored as the text path stores the text the server would have
+//    printed for it.
+//  - Reads with the cache off (fetch): MariaDB's text protocol has no parameters, so
+//    with_values() writes each value into the statement as a literal on the client, just
+//    before sending (NULL, an integer's digits, a double's shortest exact text as a
+//    DOUBLE literal, or a quoted literal escaped by mysql_real_escape_string(), which
+//    follows the session's NO_BACKSLASH_ESCAPES); mysql_real_query + mysql_use_result
+//    stream the rows (mysql_fetch_row), never held whole in client memory, each value
+//    parsed exactly by convert.hpp with its column and MariaDB type named when it does
+//    not fit.
+//    (Statements that return rows are reads here: INSERT ... RETURNING, upsert's keys.)
+//  - Writes without rows (execute) go through SOCI 4.0.3's MySQL backend, which uses
+//    no server-side prepared statements: it substitutes each bound value as a literal
+//    escaped by mysql_real_escape_string(). (EXPLAIN and catalog reads, text_rows(), go
+//    through SOCI too.)
 #include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "../backend.hpp"
 #include "../connection_string.hpp"
 #include "../convert.hpp"
+#include "../statement_cache.hpp"
 #include "eagerload/detail/select_spec.hpp"
 #include "eagerload/explain_report.hpp"
 #include "eagerload/model.hpp"
@@ -297,6 +311,267 @@ struct result_guard {
     ~result_guard() { mysql_free_result(res); }
 };
 
+// --- the statement cache's path: server-side prepared statements, binary protocol ---
+
+// `sql` with each `:pN` placeholder replaced by `?`, read as with_values() reads them
+// (outside quoted literals and backtick identifiers); `order` gets, for each `?` in
+// turn, the index of the parameter it takes (a placeholder may come twice, or out of
+// order). A `?` of MariaDB's own in the text is none of ours: fetch_cached compares
+// MariaDB's count with `order`'s.
+std::string question_marks(const std::string& sql, std::size_t nparams, std::vector<std::size_t>& order) {
+    std::string out;
+    out.reserve(sql.size());
+    char quote = 0;
+    for (std::size_t i = 0; i < sql.size();) {
+        const char c = sql[i];
+        if (quote) {
+            out += c;
+            ++i;
+            if (c == quote) {
+                if (i < sql.size() && sql[i] == quote) out += sql[i++];
+                else quote = 0;
+            }
+            continue;
+        }
+        if (c == '\'' || c == '"' || c == '`') {
+            quote = c;
+            out += c;
+            ++i;
+            continue;
+        }
+        if (c != ':' || i + 2 >= sql.size() || sql[i + 1] != 'p' || sql[i + 2] < '0' || sql[i + 2] > '9') {
+            out += c;
+            ++i;
+            continue;
+        }
+        std::size_t end = i + 2, n = 0;
+        while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9' && n <= nparams)
+            n = n * 10 + static_cast<std::size_t>(sql[end++] - '0');
+        if (n == 0 || n > nparams)
+            throw_statement_error("the statement names parameter " + sql.substr(i, end - i) + " but has " +
+                                      std::to_string(nparams) + " parameters",
+                                  sql);
+        order.push_back(n - 1);
+        out += '?';
+        i = end;
+    }
+    return out;
+}
+
+// One result column as mysql_stmt_fetch writes it: a buffer for its type, kept by the
+// cached statement from run to run (text buffers only grow).
+struct out_column {
+    enum class kind { integer, real, single, time, text } k = kind::text;
+    long long i = 0;
+    double d = 0;
+    float f = 0;
+    MYSQL_TIME t{};
+    std::vector<char> buf;
+    unsigned long length = 0;
+    my_bool is_null = 0;
+    my_bool error = 0;
+};
+
+// A statement prepared on the connection (mysql_stmt_prepare), kept by the session's
+// cache. mysql_stmt_close frees both sides at once: the client's handle, and the
+// server's statement (COM_STMT_CLOSE, which has no reply; max_prepared_stmt_count
+// counts what is not closed). On a connection that is gone it frees the handle only:
+// a closed socket fails the write at once (no SIGPIPE: the library sends with
+// MSG_NOSIGNAL), and a MYSQL closed by mysql_close() already detached its statements.
+// So evicted() has nothing to add to the destructor.
+struct mariadb_statement final : cached_statement {
+    MYSQL_STMT* st = nullptr;
+    std::vector<std::size_t> order;  // the parameter of each `?`
+    std::vector<out_column> out;
+    std::vector<MYSQL_BIND> out_binds;
+    ~mariadb_statement() override {
+        if (st) mysql_stmt_close(st);
+    }
+};
+
+// The statement's last error as the exception the text path throws for the same error.
+// An error in the middle of the rows (a statement timeout, a lost connection) is the
+// connection's: mysql_stmt_fetch does not copy it to the statement.
+[[noreturn]] void throw_stmt_error(MYSQL_STMT* st, const std::string& sql) {
+    const unsigned err = mysql_stmt_errno(st);
+    if (err == 0 && st->mysql) throw_mysql_error(st->mysql, sql);
+    if (err == 0) throw_statement_error("MariaDB returned no result and no error", sql);
+    throw_statement_error(mysql_stmt_error(st), sql, errno_state(err));
+}
+
+// Writes `v` at `p` in decimal, exactly `width` digits (zeros in front; `v` below
+// 10^width), and returns the end.
+char* put_digits(char* p, unsigned long v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+        p[i] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
+// A value of the binary protocol's MYSQL_TIME as the text protocol prints it: DATE
+// "2024-05-01", DATETIME/TIMESTAMP "2024-05-01 10:20:30" with as many digits of the
+// second as the column declares ("....123456" for DATETIME(6)), TIME "-838:59:59".
+// Written by hand: snprintf made the whole cached read of the dashboard slower than
+// the text path's.
+struct time_chars {
+    char s[48];
+    std::size_t n = 0;
+    std::string_view view() const { return {s, n}; }
+};
+time_chars time_text(const MYSQL_TIME& t, const MYSQL_FIELD& f) {
+    time_chars r;
+    char* p = r.s;
+    if (f.type != MYSQL_TYPE_TIME) {
+        p = put_digits(p, t.year % 10000, 4);
+        *p++ = '-';
+        p = put_digits(p, t.month % 100, 2);
+        *p++ = '-';
+        p = put_digits(p, t.day % 100, 2);
+        if (f.type == MYSQL_TYPE_DATE || f.type == MYSQL_TYPE_NEWDATE) {
+            r.n = static_cast<std::size_t>(p - r.s);
+            return r;
+        }
+        *p++ = ' ';
+        p = put_digits(p, t.hour % 100, 2);
+    } else {
+        if (t.neg) *p++ = '-';
+        p = put_digits(p, t.hour % 10000, t.hour >= 1000 ? 4 : t.hour >= 100 ? 3 : 2);  // TIME: up to 838 hours
+    }
+    *p++ = ':';
+    p = put_digits(p, t.minute % 100, 2);
+    *p++ = ':';
+    p = put_digits(p, t.second % 100, 2);
+    if (f.decimals > 0 && f.decimals <= 6) {
+        *p++ = '.';
+        put_digits(p, t.second_part % 1000000, 6);
+        p += f.decimals;
+    }
+    r.n = static_cast<std::size_t>(p - r.s);
+    return r;
+}
+
+// A fetched value as the text protocol gives it: for messages (the row's key, the value
+// that did not fit), and for what only text can carry exactly (an unsigned integer
+// beyond long long).
+std::string value_text(const out_column& c, const MYSQL_FIELD& f) {
+    switch (c.k) {
+    case out_column::kind::integer:
+        return f.flags & UNSIGNED_FLAG ? std::to_string(static_cast<unsigned long long>(c.i)) : std::to_string(c.i);
+    case out_column::kind::real: return format_double(c.d);
+    case out_column::kind::single: return fmt::format("{}", c.f);
+    case out_column::kind::time: return std::string(time_text(c.t, f).view());
+    case out_column::kind::text: return std::string(c.buf.data(), std::min<std::size_t>(c.length, c.buf.size()));
+    }
+    return {};
+}
+
+// Binds each `?` of `kept` to its parameter, as MariaDB's own types: NULL; LONGLONG;
+// DOUBLE (NaN and infinity refused, as with_values refuses them); text as a string in
+// the connection's character set; a decimal as DECIMAL (compared as a decimal, as the
+// text path's CAST(.. AS DECIMAL(65,30)) is); bytes as a BLOB (a binary string, as
+// the text path's UNHEX(..) is). No value is copied: the binds point into `ps`.
+void bind_params(MYSQL_STMT* st, const std::vector<std::size_t>& order, const params& ps, std::vector<MYSQL_BIND>& in,
+                 std::vector<unsigned long>& lengths, const std::string& sql) {
+    in.assign(order.size(), MYSQL_BIND{});
+    lengths.assign(order.size(), 0);
+    for (std::size_t q = 0; q < order.size(); ++q) {
+        const param& p = ps[order[q]];
+        MYSQL_BIND& b = in[q];
+        switch (p.k) {
+        case param::kind::null: b.buffer_type = MYSQL_TYPE_NULL; break;
+        case param::kind::integer:
+            b.buffer_type = MYSQL_TYPE_LONGLONG;
+            b.buffer = const_cast<long long*>(&p.i);
+            break;
+        case param::kind::real:
+            if (!std::isfinite(p.d))
+                throw_statement_error("MariaDB has no " + std::string(std::isnan(p.d) ? "NaN" : "infinity") +
+                                          ": parameter :p" + std::to_string(order[q] + 1) + " cannot be sent",
+                                      sql);
+            b.buffer_type = MYSQL_TYPE_DOUBLE;
+            b.buffer = const_cast<double*>(&p.d);
+            break;
+        case param::kind::text:
+        case param::kind::decimal:
+        case param::kind::blob:
+            b.buffer_type = p.k == param::kind::text      ? MYSQL_TYPE_STRING
+                            : p.k == param::kind::decimal ? MYSQL_TYPE_NEWDECIMAL
+                                                          : MYSQL_TYPE_BLOB;
+            b.buffer = const_cast<char*>(p.s.data());
+            b.buffer_length = lengths[q] = static_cast<unsigned long>(p.s.size());
+            b.length = &lengths[q];
+            break;
+        }
+    }
+    if (mysql_stmt_bind_param(st, in.data()) != 0) throw_stmt_error(st, sql);
+}
+
+// Binds each result column of `kept` to a buffer for its type (the types of this run's
+// result: the server sends them with every execute, and a table changed since the
+// prepare changes them): integers as LONGLONG (signed or not as the column is), DOUBLE
+// as DOUBLE, FLOAT as FLOAT, dates and times as MYSQL_TIME, everything else (DECIMAL,
+// strings, blobs, BIT, ENUM, JSON) as its bytes, in a buffer that grows to the longest
+// value seen (a longer value is read again whole: see fetch_cached).
+void bind_result(mariadb_statement& kept, const MYSQL_FIELD* fields, unsigned ncols) {
+    kept.out.resize(ncols);
+    kept.out_binds.assign(ncols, MYSQL_BIND{});
+    for (unsigned c = 0; c < ncols; ++c) {
+        out_column& o = kept.out[c];
+        MYSQL_BIND& b = kept.out_binds[c];
+        b.is_null = &o.is_null;
+        b.error = &o.error;
+        b.length = &o.length;
+        switch (fields[c].type) {
+        case MYSQL_TYPE_TINY:
+        case MYSQL_TYPE_SHORT:
+        case MYSQL_TYPE_INT24:
+        case MYSQL_TYPE_LONG:
+        case MYSQL_TYPE_LONGLONG:
+        case MYSQL_TYPE_YEAR:
+            o.k = out_column::kind::integer;
+            b.buffer_type = MYSQL_TYPE_LONGLONG;
+            b.buffer = &o.i;
+            b.is_unsigned = (fields[c].flags & UNSIGNED_FLAG) != 0;
+            break;
+        case MYSQL_TYPE_DOUBLE:
+            o.k = out_column::kind::real;
+            b.buffer_type = MYSQL_TYPE_DOUBLE;
+            b.buffer = &o.d;
+            break;
+        case MYSQL_TYPE_FLOAT:  // only where a FLOAT column meets a non-float member (select_column)
+            // The float's exact value, as PostgreSQL's real reads (store_float_text); the
+            // text path gets the server's 6 significant digits instead.
+            o.k = out_column::kind::single;
+            b.buffer_type = MYSQL_TYPE_FLOAT;
+            b.buffer = &o.f;
+            break;
+        case MYSQL_TYPE_DATE:
+        case MYSQL_TYPE_NEWDATE:
+        case MYSQL_TYPE_TIME:
+        case MYSQL_TYPE_DATETIME:
+        case MYSQL_TYPE_TIMESTAMP:
+            o.k = out_column::kind::time;
+            b.buffer_type = fields[c].type == MYSQL_TYPE_NEWDATE ? MYSQL_TYPE_DATE : fields[c].type;
+            b.buffer = &o.t;
+            break;
+        default:
+            o.k = out_column::kind::text;
+            if (o.buf.empty()) o.buf.resize(std::clamp<std::size_t>(fields[c].length, 16, 256));
+            b.buffer_type = MYSQL_TYPE_BLOB;
+            b.buffer = o.buf.data();
+            b.buffer_length = static_cast<unsigned long>(o.buf.size());
+            break;
+        }
+    }
+}
+
+// Where a parameter-free statement error means "prepare me again": the table under the
+// statement changed so that the server could not re-prepare it by itself (1615
+// ER_NEED_REPREPARE), or its result got another number of columns (the client's 2057
+// CR_NEW_STMT_METADATA), or the server no longer knows it (1243 ER_UNKNOWN_STMT_HANDLER).
+bool stale_error(unsigned err) { return err == 1615 || err == 2057 || err == 1243; }
+
 class mariadb_impl final : public backend {
 public:
     dialect kind() const noexcept override { return dialect::mariadb; }
@@ -498,6 +773,160 @@ public:
         // lost connection): mysql_fetch_row says both with NULL.
         if (mysql_errno(conn) != 0) throw_mysql_error(conn, sql);
         if (batch.rows > 0) sink(batch);
+    }
+
+    // fetch() through the session's statement cache: the statement is prepared on the
+    // server once per session (mysql_stmt_prepare, each `:pN` a `?`), then each run is
+    // one COM_STMT_EXECUTE with the values bound in MariaDB's binary protocol (no value
+    // is ever in the statement text on this path), its rows streamed unbuffered
+    // (mysql_stmt_fetch without mysql_stmt_store_result). The server prepares a
+    // statement again by itself when a table under it changed (its result types come
+    // with every execute); where it cannot (1615, 2057, 1243: stale_error), the statement
+    // is dropped: prepared again and run at once outside a transaction, stale_statement
+    // inside one, as on PostgreSQL.
+    void fetch_cached(soci::session& s, statement_cache* cache, const std::string& sql, const params& ps,
+                      std::span<const column_source> columns, const batch_sink& sink,
+                      std::size_t batch_rows) const override {
+        if (!cache) return fetch(s, sql, ps, columns, sink, batch_rows);
+        refuse_nul(sql, ps);
+        MYSQL* conn = connection(s);
+        cache->use_connection(conn);
+        std::vector<MYSQL_BIND> in;
+        std::vector<unsigned long> lengths;
+        for (int attempt = 0;; ++attempt) {
+            auto* kept = static_cast<mariadb_statement*>(cache->find(sql));
+            if (kept) {
+                cache->count_reuse();
+            } else {
+                auto fresh = std::make_unique<mariadb_statement>();
+                const std::string text = question_marks(sql, ps.size(), fresh->order);
+                fresh->st = mysql_stmt_init(conn);
+                if (!fresh->st) throw_mysql_error(conn, sql);
+                if (mysql_stmt_prepare(fresh->st, text.data(), static_cast<unsigned long>(text.size())) != 0)
+                    throw_stmt_error(fresh->st, sql);
+                if (mysql_stmt_param_count(fresh->st) != fresh->order.size())
+                    throw_statement_error("MariaDB counts " + std::to_string(mysql_stmt_param_count(fresh->st)) +
+                                              " parameters in the statement, eagerload " +
+                                              std::to_string(fresh->order.size()),
+                                          sql);
+                kept = static_cast<mariadb_statement*>(cache->insert(sql, std::move(fresh)));
+            }
+            bind_params(kept->st, kept->order, ps, in, lengths, sql);
+            if (mysql_stmt_execute(kept->st) == 0) return read_stmt_rows(*kept, sql, columns, sink, batch_rows);
+            const unsigned err = mysql_stmt_errno(kept->st);
+            if (!stale_error(err)) throw_stmt_error(kept->st, sql);
+            const std::string message = mysql_stmt_error(kept->st);
+            // An error packet carries no status: the flag is the one before this
+            // statement, which a SELECT does not change.
+            const bool in_transaction = (conn->server_status & SERVER_STATUS_IN_TRANS) != 0;
+            cache->erase(sql, true);  // closed (what the server sent for it is read first)
+            if (!in_transaction && attempt == 0) continue;
+            throw stale_statement("eagerload: " + message +
+                                      "  (a table under this prepared statement changed since the session prepared "
+                                      "it; the statement is prepared again on its next use: retry the transaction)"
+                                      "\n  statement: " +
+                                      (sql.size() > 2000 ? sql.substr(0, 2000) + "..." : sql),
+                                  sql);
+        }
+    }
+
+    // The rows of an executed statement, in batches of `batch_rows`, each value from its
+    // binary form (bind_result) stored exactly as the text path stores the text the
+    // server would have printed for it, or conversion_error naming the same MariaDB type.
+    // However it ends (a sink threw, a value did not convert), mysql_stmt_free_result
+    // reads and drops the rows still unread, so the connection takes the next statement.
+    static void read_stmt_rows(mariadb_statement& kept, const std::string& sql, std::span<const column_source> columns,
+                               const batch_sink& sink, std::size_t batch_rows) {
+        MYSQL_STMT* st = kept.st;
+        struct drain {
+            MYSQL_STMT* st;
+            ~drain() { mysql_stmt_free_result(st); }
+        } const d{st};
+        const unsigned ncols = mysql_stmt_field_count(st);
+        check_column_count(ncols, columns, sql);
+        if (ncols == 0) return;
+        const result_guard meta{mysql_stmt_result_metadata(st)};
+        if (!meta.res) throw_stmt_error(st, sql);
+        const MYSQL_FIELD* fields = mysql_fetch_fields(meta.res);
+        bind_result(kept, fields, ncols);
+        if (mysql_stmt_bind_result(st, kept.out_binds.data()) != 0) throw_stmt_error(st, sql);
+        result_batch batch = make_batch(columns, batch_rows);
+        for (;;) {
+            const int rc = mysql_stmt_fetch(st);
+            if (rc == MYSQL_NO_DATA) break;
+            if (rc == 1) throw_stmt_error(st, sql);  // a statement timeout, a lost connection
+            // Every row, whatever rc says: a connection whose MYSQL_REPORT_DATA_TRUNCATION
+            // is off returns 0 for a truncated value too.
+            read_long_values(kept, sql);
+            const std::size_t r = batch.rows;
+            for (unsigned c = 0; c < ncols; ++c) {
+                column_data& col = batch.columns[c];
+                const out_column& o = kept.out[c];
+                col.nulls[r] = o.is_null != 0;
+                if (col.nulls[r]) continue;
+                bool ok = false;
+                switch (o.k) {
+                case out_column::kind::integer:
+                    if (fields[c].flags & UNSIGNED_FLAG && o.i < 0) {  // beyond long long: as the text path reads it
+                        ok = store_text(col, r, std::to_string(static_cast<unsigned long long>(o.i)));
+                    } else {
+                        ok = store_integer(col, r, o.i);
+                        if (!ok && (col.type == col_type::bytes || col.type == col_type::enum_text))
+                            ok = store_text(col, r, std::to_string(o.i));  // the digits, as the text path takes them
+                    }
+                    break;
+                case out_column::kind::real:
+                    ok = store_real(col, r, o.d);
+                    // A text member takes the double's shortest text as fmt writes it
+                    // ("1e+20"); the text path takes the server's ("1e20", "0.00001").
+                    if (!ok && (col.type == col_type::text || col.type == col_type::bytes))
+                        ok = store_text(col, r, format_double(o.d));
+                    break;
+                case out_column::kind::single: ok = store_float_text(col, r, fmt::format("{}", o.f)); break;
+                case out_column::kind::time: ok = store_text(col, r, time_text(o.t, fields[c]).view()); break;
+                case out_column::kind::text: ok = store_text(col, r, std::string_view(o.buf.data(), o.length)); break;
+                }
+                if (!ok) {
+                    const column_source& src = columns[c];
+                    const std::string key = src.key < ncols && !kept.out[src.key].is_null
+                                                ? value_text(kept.out[src.key], fields[src.key])
+                                                : std::string();
+                    throw_conversion(src, key, value_text(o, fields[c]), type_name(fields[c]));
+                }
+            }
+            if (++batch.rows == batch_rows) {
+                sink(batch);
+                batch.rows = 0;
+            }
+        }
+        if (batch.rows > 0) sink(batch);
+    }
+
+    // Where a row held a value longer than its column's buffer, the buffer grows to hold it
+    // (and the next ones as long), the value is read again whole from the row
+    // (mysql_stmt_fetch_column), and the result is bound to the new buffers. Never a
+    // silent truncation: any other truncated value is an error.
+    static void read_long_values(mariadb_statement& kept, const std::string& sql) {
+        bool grown = false;
+        for (unsigned c = 0; c < kept.out.size(); ++c) {
+            out_column& o = kept.out[c];
+            if (o.k != out_column::kind::text) {
+                if (o.error && !o.is_null)
+                    throw_statement_error("MariaDB's client library truncated the value of result column " +
+                                              std::to_string(c + 1),
+                                          sql);
+                continue;
+            }
+            if (o.is_null || o.length <= o.buf.size()) continue;
+            o.buf.resize(std::max<std::size_t>(o.length, 2 * o.buf.size()));
+            MYSQL_BIND& b = kept.out_binds[c];
+            b.buffer = o.buf.data();
+            b.buffer_length = static_cast<unsigned long>(o.buf.size());
+            if (mysql_stmt_fetch_column(kept.st, &b, c, 0) != 0) throw_stmt_error(kept.st, sql);
+            o.error = 0;
+            grown = true;
+        }
+        if (grown && mysql_stmt_bind_result(kept.st, kept.out_binds.data()) != 0) throw_stmt_error(kept.st, sql);
     }
 
     const char* key_sql_type(col_type t) const override {

@@ -11,7 +11,6 @@
 #include "../support/dashboard_data.hpp"
 #include "eagerload/detail/statement_cache.hpp"
 #include "eagerload/eagerload.hpp"
-#include "scratch.hpp"
 
 using namespace eagerload;
 using namespace dash;
@@ -190,13 +189,17 @@ EAGERLOAD_TEST("the statement cache keeps at most statement_cache_size statement
     }
 }
 
-TEST_CASE("the statement cache starts over on the new session after a reconnect [postgresql]") {
-    eagerload_test::scratch sc(dialect::postgresql);
-    auto db = database::postgresql(sc.target());
+// The session is ended from another one; the next load fails (connection_error) and
+// the pool replaces the session: its statements died with it, so they are prepared
+// again (MariaDB: a MYSQL_STMT of the old connection is never run on the new one).
+void starts_over_after_a_reconnect(const eagerload_test::context& ctx) {
+    auto db = ctx.open(1);
+    auto admin = ctx.open(1);
     seed(db);
+    const long long id = eagerload_test::session_id(db);
     CHECK(tasks_of_first(db, 6) == 21);
     const auto warm = statement_cache_stats_of(db);
-    eagerload_test::terminate_backend(eagerload_test::backend_pid(db, 0));
+    eagerload_test::kill_session(admin, id);
     CHECK_THROWS_AS(tasks_of_first(db, 6), connection_error);
     // The new session has none of the old one's prepared statements: prepared again.
     CHECK(tasks_of_first(db, 6) == 21);
@@ -204,4 +207,12 @@ TEST_CASE("the statement cache starts over on the new session after a reconnect 
     const auto s = statement_cache_stats_of(db);
     CHECK(s.prepares - warm.prepares == 2);
     CHECK(s.entries == 2);
+    CHECK(eagerload_test::session_id(db) != id);
+}
+
+TEST_CASE("the statement cache starts over on the new session after a reconnect [postgresql]") {
+    starts_over_after_a_reconnect(eagerload_test::context(dialect::postgresql));
+}
+TEST_CASE("the statement cache starts over on the new session after a reconnect [mariadb]") {
+    starts_over_after_a_reconnect(eagerload_test::context(dialect::mariadb));
 }

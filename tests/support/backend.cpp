@@ -93,7 +93,7 @@ constexpr backend_quirks mariadb_quirks{
     .text_holds_nul = false,
     .upsert_misses_rows_committed_while_it_runs = false,
     .upsert_conflicts_on_any_unique_key = true,
-    .keeps_prepared_statements = false,
+    .keeps_prepared_statements = true,
     .change_column_to_bigint = "ALTER TABLE {table} MODIFY {column} BIGINT NOT NULL",
     .session_id_sql = "SELECT CONNECTION_ID()",
     .kill_session_sql = "KILL CONNECTION :p1",

@@ -81,7 +81,8 @@ struct backend_quirks {
     // row. PostgreSQL and SQLite (ON CONFLICT (target)) raise unique_violation instead.
     bool upsert_conflicts_on_any_unique_key;
     // Sessions keep prepared statements in their statement cache (open_options::
-    // statement_cache_size). MariaDB: SOCI's MySQL backend prepares nothing on the server.
+    // statement_cache_size): every backend's native row path does (MariaDB's through
+    // mysql_stmt_prepare); a backend reading through SOCI would not.
     bool keeps_prepared_statements;
     // Changes an INTEGER column to BIGINT in place: fmt text with {table} and {column},
     // statements separated by "; " (SQLite has no ALTER COLUMN: a new column replaces it).
