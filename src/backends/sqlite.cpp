@@ -220,11 +220,15 @@ public:
 
     static void read_rows(sqlite3* conn, sqlite3_stmt* st, const std::string& sql,
                           std::span<const column_source> columns, const batch_sink& sink, std::size_t batch_rows) {
+        // The column count is read after the first step: a kept statement whose table
+        // changed since it was prepared is prepared again by that step (SQLITE_SCHEMA),
+        // with the table's columns as they are now.
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw_sqlite_error(conn, sql);
         const int ncols = sqlite3_column_count(st);
         check_column_count(static_cast<std::size_t>(ncols), columns, sql);
         result_batch batch = make_batch(columns, batch_rows);
-        for (;;) {
-            const int rc = sqlite3_step(st);
+        for (;; rc = sqlite3_step(st)) {
             if (rc == SQLITE_DONE) break;
             if (rc != SQLITE_ROW) throw_sqlite_error(conn, sql);
             const std::size_t r = batch.rows;

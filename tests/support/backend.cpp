@@ -36,6 +36,7 @@ constexpr backend_quirks sqlite_quirks{
     .upsert_misses_rows_committed_while_it_runs = false,
     .upsert_conflicts_on_any_unique_key = false,
     .keeps_prepared_statements = true,
+    .steps_prepare_changed_statements = true,
     .change_column_to_bigint = "ALTER TABLE {table} ADD COLUMN el_new BIGINT; UPDATE {table} SET el_new = {column}; "
                                "ALTER TABLE {table} DROP COLUMN {column}; "
                                "ALTER TABLE {table} RENAME COLUMN el_new TO {column}",
@@ -66,6 +67,7 @@ constexpr backend_quirks postgresql_quirks{
     .upsert_misses_rows_committed_while_it_runs = true,
     .upsert_conflicts_on_any_unique_key = false,
     .keeps_prepared_statements = true,
+    .steps_prepare_changed_statements = false,
     .change_column_to_bigint = "ALTER TABLE {table} ALTER COLUMN {column} TYPE BIGINT",
     .session_id_sql = "SELECT CAST(pg_backend_pid() AS bigint)",
     .kill_session_sql = "SELECT CAST(CAST(pg_terminate_backend(CAST(:p1 AS integer)) AS integer) AS bigint)",
@@ -94,6 +96,7 @@ constexpr backend_quirks mariadb_quirks{
     .upsert_misses_rows_committed_while_it_runs = false,
     .upsert_conflicts_on_any_unique_key = true,
     .keeps_prepared_statements = true,
+    .steps_prepare_changed_statements = false,
     .change_column_to_bigint = "ALTER TABLE {table} MODIFY {column} BIGINT NOT NULL",
     .session_id_sql = "SELECT CONNECTION_ID()",
     .kill_session_sql = "KILL CONNECTION :p1",

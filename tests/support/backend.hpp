@@ -84,6 +84,10 @@ struct backend_quirks {
     // statement_cache_size): every backend's native row path does (MariaDB's through
     // mysql_stmt_prepare); a backend reading through SOCI would not.
     bool keeps_prepared_statements;
+    // A kept statement whose table changed is prepared again by the database inside its
+    // next run (SQLite's sqlite3_step), unseen by the statement cache; the servers report
+    // it, and eagerload prepares it again.
+    bool steps_prepare_changed_statements;
     // Changes an INTEGER column to BIGINT in place: fmt text with {table} and {column},
     // statements separated by "; " (SQLite has no ALTER COLUMN: a new column replaces it).
     const char* change_column_to_bigint;
