@@ -50,6 +50,8 @@ if [ -z "$OUT" ]; then
 fi
 DATA="$OUT/data"
 START_SECONDS=$SECONDS
+# Read before this run rewrites the published files (which would make it "-dirty").
+SOURCE_REV="$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
 STARTED_AT="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 
 if [ "$QUICK" -eq 1 ]; then
@@ -111,7 +113,7 @@ rm -f "$DATA"/*.json "$DATA"/*.txt "$DATA"/tables.md "$OUT"/*.png
   echo "soci:       $(dpkg-query -W -f='${Version}' libsoci-dev 2>/dev/null || echo '?')"
   echo "benchmark:  $(dpkg-query -W -f='${Version}' libbenchmark-dev 2>/dev/null || echo '?') (Google Benchmark)"
   echo "mode:       $([ "$QUICK" -eq 1 ] && echo "--quick (EAGERLOAD_BENCH_QUICK=1, ${LOAD_SECONDS} s load tests)" || echo "full (${REPETITIONS} repetitions, ${LOAD_SECONDS} s load tests)")"
-  echo "source:     git $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
+  echo "source:     git $SOURCE_REV"
   echo "started:    $STARTED_AT"
   echo "load avg:   $(cut -d' ' -f1-3 /proc/loadavg) at start"
 } >"$DATA/machine.txt"
