@@ -223,22 +223,14 @@ const char* type_name(const MYSQL_FIELD& f) {
     }
 }
 
-// `sql` with each `:pN` placeholder replaced by the value of ps[N-1] as a literal: the
-// read path's binding, as SOCI's MySQL backend binds on the write path (see the top of
-// this file). NULL; an integer's digits; a double's shortest text that reads back as
-// it, made a DOUBLE literal (`0.1e0`: `0.1` alone would be an exact DECIMAL, which
-// compares with a DECIMAL column as a decimal, not as the double that was bound), NaN
-// and infinity refused (MariaDB has neither); text as a quoted literal escaped by
-// mysql_real_escape_string() for the connection's character set and sql_mode
-// (NO_BACKSLASH_ESCAPES: ' doubled, \ as itself). Placeholders are read only outside
-// quoted literals and backtick identifiers, and a value is never read again: a value
-// ":p1" stays that text. Blob and decimal values are text here: wrap_placeholders() made
-// them so. `shown`: the statement as messages name it.
-std::string with_values(MYSQL* conn, const std::string& sql, const params& ps, const std::string& shown) {
-    std::size_t size = sql.size();
-    for (const param& p : ps) size += 2 * p.s.size() + 24;
-    std::string out;
-    out.reserve(size);
+// The one rule both read paths bind by: `:pN` placeholders are read only outside
+// quoted literals and backtick identifiers (a doubled quote stays inside; the session
+// runs NO_BACKSLASH_ESCAPES: no \ escapes). The text around them is copied to `out`;
+// each placeholder calls `placeholder(N - 1)`, which appends what stands for it (and is
+// never read again). A placeholder beyond `nparams` is an error naming `shown`.
+template <class Placeholder>
+void for_each_placeholder(const std::string& sql, std::size_t nparams, const std::string& shown, std::string& out,
+                          Placeholder&& placeholder) {
     char quote = 0;  // the quote we are inside of: ', " or `
     for (std::size_t i = 0; i < sql.size();) {
         const char c = sql[i];
@@ -263,13 +255,35 @@ std::string with_values(MYSQL* conn, const std::string& sql, const params& ps, c
             continue;
         }
         std::size_t end = i + 2, n = 0;
-        while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9' && n <= ps.size())
+        while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9' && n <= nparams)
             n = n * 10 + static_cast<std::size_t>(sql[end++] - '0');
-        if (n == 0 || n > ps.size())
+        if (n == 0 || n > nparams)
             throw_statement_error("the statement names parameter " + sql.substr(i, end - i) + " but has " +
-                                      std::to_string(ps.size()) + " parameters",
+                                      std::to_string(nparams) + " parameters",
                                   shown);
-        const param& p = ps[n - 1];
+        placeholder(n - 1);
+        i = end;
+    }
+}
+
+// `sql` with each `:pN` placeholder replaced by the value of ps[N-1] as a literal: the
+// read path's binding, as SOCI's MySQL backend binds on the write path (see the top of
+// this file). NULL; an integer's digits; a double's shortest text that reads back as
+// it, made a DOUBLE literal (`0.1e0`: `0.1` alone would be an exact DECIMAL, which
+// compares with a DECIMAL column as a decimal, not as the double that was bound), NaN
+// and infinity refused (MariaDB has neither); text as a quoted literal escaped by
+// mysql_real_escape_string() for the connection's character set and sql_mode
+// (NO_BACKSLASH_ESCAPES: ' doubled, \ as itself). Placeholders are read by
+// for_each_placeholder(), and a value is never read again: a value ":p1" stays that text. Blob and decimal values are text here: wrap_placeholders() made
+// them so. `shown`: the statement as messages name it.
+std::string with_values(MYSQL* conn, const std::string& sql, const params& ps, const std::string& shown) {
+    std::size_t size = sql.size();
+    for (const param& p : ps) size += 2 * p.s.size() + 24;
+    std::string out;
+    out.reserve(size);
+    for_each_placeholder(sql, ps.size(), shown, out, [&](std::size_t index) {
+        const std::size_t n = index + 1;
+        const param& p = ps[index];
         switch (p.k) {
         case param::kind::null: out += "NULL"; break;
         case param::kind::integer: out += std::to_string(p.i); break;
@@ -299,8 +313,7 @@ std::string with_values(MYSQL* conn, const std::string& sql, const params& ps, c
             break;
         }
         }
-        i = end;
-    }
+    });
     return out;
 }
 
@@ -313,48 +326,18 @@ struct result_guard {
 
 // --- the statement cache's path: server-side prepared statements, binary protocol ---
 
-// `sql` with each `:pN` placeholder replaced by `?`, read as with_values() reads them
-// (outside quoted literals and backtick identifiers); `order` gets, for each `?` in
+// `sql` with each `:pN` placeholder replaced by `?`, read by for_each_placeholder() as
+// with_values() reads them; `order` gets, for each `?` in
 // turn, the index of the parameter it takes (a placeholder may come twice, or out of
 // order). A `?` of MariaDB's own in the text is none of ours: fetch_cached compares
 // MariaDB's count with `order`'s.
 std::string question_marks(const std::string& sql, std::size_t nparams, std::vector<std::size_t>& order) {
     std::string out;
     out.reserve(sql.size());
-    char quote = 0;
-    for (std::size_t i = 0; i < sql.size();) {
-        const char c = sql[i];
-        if (quote) {
-            out += c;
-            ++i;
-            if (c == quote) {
-                if (i < sql.size() && sql[i] == quote) out += sql[i++];
-                else quote = 0;
-            }
-            continue;
-        }
-        if (c == '\'' || c == '"' || c == '`') {
-            quote = c;
-            out += c;
-            ++i;
-            continue;
-        }
-        if (c != ':' || i + 2 >= sql.size() || sql[i + 1] != 'p' || sql[i + 2] < '0' || sql[i + 2] > '9') {
-            out += c;
-            ++i;
-            continue;
-        }
-        std::size_t end = i + 2, n = 0;
-        while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9' && n <= nparams)
-            n = n * 10 + static_cast<std::size_t>(sql[end++] - '0');
-        if (n == 0 || n > nparams)
-            throw_statement_error("the statement names parameter " + sql.substr(i, end - i) + " but has " +
-                                      std::to_string(nparams) + " parameters",
-                                  sql);
-        order.push_back(n - 1);
+    for_each_placeholder(sql, nparams, sql, out, [&](std::size_t index) {
+        order.push_back(index);
         out += '?';
-        i = end;
-    }
+    });
     return out;
 }
 
